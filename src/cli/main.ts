@@ -1,0 +1,35 @@
+// The `toymodels` command: one file per subcommand; this one wires them and maps errors to
+// one-line messages and exit codes.
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/schema.js';
+import { StoreError } from '../store/errors.js';
+import { PACKAGE_VERSION } from '../sweep/run.js';
+import { EXIT_USAGE, fail, UsageError } from './errors.js';
+import { runsCommand } from './runs.js';
+import { trainCommand } from './train.js';
+
+export function program(): Command {
+  const cmd = new Command('toymodels')
+    .description('Train and analyse the toy models of "Engineering Monosemanticity in Toy Models"')
+    .version(PACKAGE_VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error: ') ? `toymodels: ${s.slice(7)}` : s) })
+    .showSuggestionAfterError(true);
+  cmd.addCommand(trainCommand());
+  cmd.addCommand(runsCommand());
+  for (const sub of cmd.commands) sub.exitOverride().configureOutput(cmd.configureOutput());
+  return cmd;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await program().parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; commander has already printed its one-line error otherwise.
+      process.exit(e.exitCode === 0 ? 0 : EXIT_USAGE);
+    }
+    if (e instanceof ConfigError || e instanceof UsageError || e instanceof StoreError) fail(e.message, EXIT_USAGE);
+    throw e;
+  }
+}

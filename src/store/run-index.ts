@@ -1,0 +1,143 @@
+// DIR/index.sqlite: one row per run, the config fields worth querying and the final metrics as
+// columns. WAL plus a busy timeout lets several training processes share one store.
+import Database from 'better-sqlite3';
+import type { RunConfig } from '../config/schema.js';
+import { StoreError } from './errors.js';
+import { nullFieldsToNaN } from './json.js';
+import type { RunRow, RunStatus, RunSummary, StoredRunConfig } from './types.js';
+
+// Migration i takes the schema from user_version i to i + 1. Never edit one that has shipped:
+// append a new one (e.g. ALTER TABLE) instead.
+const MIGRATIONS = [
+  `CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    finished_at TEXT,
+    config TEXT NOT NULL,
+    final TEXT,
+    task TEXT, N INTEGER, m INTEGER, k INTEGER, eps REAL, learning_rate REAL, decay REAL,
+    initial_bias REAL, nonlinearity TEXT, reg REAL, sample_kind TEXT, seed INTEGER,
+    log2_batch_size INTEGER, log2_training_steps INTEGER,
+    data_loss REAL, monosemantic_per_feature REAL, mean_bias REAL
+  );
+  CREATE INDEX runs_created_at ON runs (created_at);
+  CREATE INDEX runs_status ON runs (status);`,
+];
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+const CONFIG_COLUMNS = [
+  'task', 'N', 'm', 'k', 'eps', 'learning_rate', 'decay', 'initial_bias',
+  'nonlinearity', 'reg', 'sample_kind', 'seed', 'log2_batch_size', 'log2_training_steps',
+] as const satisfies readonly (keyof RunConfig)[];
+const FINAL_COLUMNS = ['data_loss', 'monosemantic_per_feature', 'mean_bias'] as const satisfies readonly (keyof RunSummary)[];
+
+export type IndexedConfigField = (typeof CONFIG_COLUMNS)[number];
+/** Equality filters, ANDed; undefined fields are ignored. */
+export type RunFilter = { status?: RunStatus } & Partial<Pick<RunConfig, IndexedConfigField>>;
+const FILTER_COLUMNS: readonly string[] = ['status', ...CONFIG_COLUMNS];
+
+// Busy writers are retried for this long before SQLITE_BUSY surfaces; a finishRun holds the
+// write lock for milliseconds, so this only matters under heavy contention.
+const BUSY_TIMEOUT_MS = 15_000;
+
+interface RawRow {
+  id: string;
+  status: RunStatus;
+  created_at: string;
+  finished_at: string | null;
+  config: string;
+  final: string | null;
+}
+
+const configValues = (config: StoredRunConfig) => Object.fromEntries(CONFIG_COLUMNS.map((c) => [c, config[c]]));
+
+export class RunIndex {
+  private readonly db: Database.Database;
+
+  constructor(readonly file: string) {
+    this.db = new Database(file);
+    try {
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      this.db.pragma('journal_mode = WAL');
+      this.migrate();
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
+  }
+
+  // IMMEDIATE takes the write lock first, so processes opening a new store at once migrate it once.
+  private migrate(): void {
+    this.db
+      .transaction(() => {
+        const version = this.db.pragma('user_version', { simple: true }) as number;
+        if (version > SCHEMA_VERSION) {
+          throw new StoreError(`${this.file}: schema version ${version} is newer than this toymodels supports (${SCHEMA_VERSION})`);
+        }
+        for (const sql of MIGRATIONS.slice(version)) this.db.exec(sql);
+        this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })
+      .immediate();
+  }
+
+  /** Inserts a `running` row; false if the id is taken. */
+  insert(id: string, createdAt: string, config: StoredRunConfig): boolean {
+    const columns = ['id', 'status', 'created_at', 'config', ...CONFIG_COLUMNS];
+    const result = this.db
+      .prepare(`INSERT OR IGNORE INTO runs (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`)
+      .run({ id, status: 'running', created_at: createdAt, config: JSON.stringify(config), ...configValues(config) });
+    return result.changes === 1;
+  }
+
+  /** Moves a `running` row to the summary's status; false if no such running row exists. */
+  finish(id: string, finishedAt: string, config: StoredRunConfig, summary: RunSummary): boolean {
+    const sets = ['status', 'finished_at', 'config', 'final', ...CONFIG_COLUMNS, ...FINAL_COLUMNS];
+    const update = this.db.prepare(
+      `UPDATE runs SET ${sets.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND status = 'running'`,
+    );
+    return this.db.transaction(
+      () =>
+        update.run({
+          id,
+          status: summary.status,
+          finished_at: finishedAt,
+          config: JSON.stringify(config),
+          final: JSON.stringify(summary),
+          ...configValues(config),
+          ...Object.fromEntries(FINAL_COLUMNS.map((c) => [c, summary[c]])),
+        }).changes === 1,
+    )();
+  }
+
+  /** Oldest first; runs created in the same millisecond in insertion (rowid) order. */
+  list(filter: RunFilter = {}): RunRow[] {
+    const conditions = Object.entries(filter).filter(([, v]) => v !== undefined);
+    for (const [field] of conditions) {
+      if (!FILTER_COLUMNS.includes(field)) throw new StoreError(`cannot filter runs by ${field}; known: ${FILTER_COLUMNS.join(', ')}`);
+    }
+    const where = conditions.length ? `WHERE ${conditions.map(([c]) => `${c} = ?`).join(' AND ')}` : '';
+    const rows = this.db
+      .prepare(`SELECT id, status, created_at, finished_at, config, final FROM runs ${where} ORDER BY created_at, rowid`)
+      .all(...conditions.map(([, v]) => v)) as RawRow[];
+    return rows.map((row) => this.parse(row));
+  }
+
+  get(id: string): RunRow | undefined {
+    const row = this.db.prepare('SELECT id, status, created_at, finished_at, config, final FROM runs WHERE id = ?').get(id);
+    return row ? this.parse(row as RawRow) : undefined;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private parse(row: RawRow): RunRow {
+    try {
+      const final = row.final === null ? null : (nullFieldsToNaN(JSON.parse(row.final) as object) as unknown as RunSummary);
+      return { ...row, config: JSON.parse(row.config) as StoredRunConfig, final };
+    } catch (e) {
+      throw new StoreError(`${this.file}: run ${row.id} has a corrupt JSON column (${(e as Error).message})`);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+// The run store: DIR/index.sqlite lists every run, DIR/<id>/ holds a finished run's files.
+// The row is the commit point: finishRun writes the folder first and flips the row only after,
+// so a run whose process died stays `running` and is never mistaken for a finished one.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { StoreError, reason } from './errors.js';
+import { readRunFolder, writeRunFolder } from './run-folder.js';
+import { RunIndex, type RunFilter } from './run-index.js';
+import type { LoadedRun, RunRecord, RunRow, StoredRunConfig } from './types.js';
+
+export { StoreError } from './errors.js';
+export { RUN_FILES, RUN_FORMAT, tensorShapes, type TensorShapes } from './run-folder.js';
+export { SCHEMA_VERSION, type IndexedConfigField, type RunFilter } from './run-index.js';
+export type * from './types.js';
+
+export const DEFAULT_STORE_DIR = './runs';
+export const INDEX_FILE = 'index.sqlite';
+
+const RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
+
+/** UTC time to the second, then random hex: ids sort by creation and do not collide across processes. */
+export function newRunId(now: Date = new Date()): string {
+  const iso = now.toISOString(); // 2026-11-26T15:01:02.345Z
+  const date = iso.slice(0, 10).replaceAll('-', '');
+  const time = iso.slice(11, 19).replaceAll(':', '');
+  return `${date}-${time}-${randomBytes(3).toString('hex')}`;
+}
+
+export class RunStore {
+  /** The store's absolute directory. */
+  readonly dir: string;
+  private readonly index: RunIndex;
+
+  /** Opens (creating if needed) the store in `dir`; throws a StoreError naming it if unusable. */
+  constructor(dir: string = DEFAULT_STORE_DIR) {
+    this.dir = path.resolve(dir);
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      fs.accessSync(this.dir, fs.constants.W_OK);
+      this.index = new RunIndex(path.join(this.dir, INDEX_FILE));
+    } catch (e) {
+      throw new StoreError(`cannot use run store ${this.dir}: ${reason(e)}`);
+    }
+  }
+
+  /** Records a new `running` run and returns its id, e.g. 20261126-150102-a1b2c3. */
+  startRun(config: StoredRunConfig): string {
+    const createdAt = new Date();
+    // Six hex digits make a same-second collision unlikely; a retry makes it harmless.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const id = newRunId(createdAt);
+      if (this.index.insert(id, createdAt.toISOString(), config)) return id;
+    }
+    throw new StoreError(`cannot allocate a run id in ${this.dir}: every candidate was taken`);
+  }
+
+  /**
+   * Persists a run: its folder first (atomically), then the row's status, finished_at and final
+   * metrics in one transaction. Throws a StoreError, leaving the row `running`, if the record does
+   * not match its config's shapes or the folder cannot be written.
+   */
+  finishRun(id: string, record: RunRecord): void {
+    const row = this.getRun(id);
+    if (!row) throw new StoreError(`run ${id} is not in ${path.join(this.dir, INDEX_FILE)}`);
+    if (row.status !== 'running') throw new StoreError(`run ${id} is already ${row.status}`);
+    writeRunFolder(this.dir, id, record);
+    if (!this.index.finish(id, new Date().toISOString(), record.config, record.summary)) {
+      throw new StoreError(`run ${id} was finished by another process while this one wrote it`);
+    }
+  }
+
+  /** Runs matching `filter`, oldest first. */
+  listRuns(filter?: RunFilter): RunRow[] {
+    return this.index.list(filter);
+  }
+
+  getRun(id: string): RunRow | undefined {
+    return this.index.get(id);
+  }
+
+  /** Reads a finished run's folder: config, loss trace, summary and tensors. */
+  loadRun(id: string): LoadedRun {
+    // Ids may come from the command line; the pattern also keeps paths inside the store.
+    if (!RUN_ID.test(id)) throw new StoreError(`${JSON.stringify(id)} is not a run id (expected e.g. 20261126-150102-a1b2c3)`);
+    return readRunFolder(path.join(this.dir, id), id);
+  }
+
+  close(): void {
+    this.index.close();
+  }
+}

@@ -1,0 +1,64 @@
+// What a run store keeps. Tensor shapes are never passed in: they follow from the config
+// (see `tensorShapes` in run-folder.ts), and every array is checked against them.
+import type { RunConfig } from '../config/schema.js';
+import type { Embeddings } from '../graph/step.js';
+import type { Snapshot } from '../train/loop.js';
+
+export type { Embeddings, Snapshot };
+
+/** `running` until finishRun commits; a run whose process died stays `running`. */
+export type RunStatus = 'running' | 'finished' | 'diverged';
+
+/** The config as stored: the validated RunConfig plus how the run was executed. */
+export type StoredRunConfig = RunConfig & {
+  threads: number;
+  /** The toymodels package version that produced the run. */
+  version: string;
+};
+
+/** Final metrics. Non-finite numbers (a diverged loss) are stored as null and read back as NaN. */
+export interface RunSummary {
+  status: 'finished' | 'diverged';
+  diverged_at_step?: number;
+  data_loss: number;
+  monosemantic_neurons: number;
+  monosemantic_per_feature: number;
+  mean_bias: number;
+  samples_per_second: number;
+  seconds: number;
+}
+
+/** The data loss recorded every `every` steps; non-finite losses read back as NaN. */
+export interface LossTrace {
+  every: number;
+  steps: number[];
+  loss: number[];
+}
+
+
+
+/** Everything finishRun persists for a run. */
+export interface RunRecord {
+  config: StoredRunConfig;
+  /** `every` defaults to LOSS_EVERY (16). */
+  losses: { every?: number; steps: number[]; loss: number[] };
+  snapshots: Snapshot[];
+  embeddings: Embeddings;
+  summary: RunSummary;
+}
+
+/** A finished run read back from its folder. */
+export interface LoadedRun extends RunRecord {
+  id: string;
+  losses: LossTrace;
+}
+
+/** A row of the index, its JSON columns parsed. `final` is null while the run is `running`. */
+export interface RunRow {
+  id: string;
+  status: RunStatus;
+  created_at: string;
+  finished_at: string | null;
+  config: StoredRunConfig;
+  final: RunSummary | null;
+}

@@ -1,0 +1,48 @@
+// One run from config to store: the unit of work that `train` runs once and sweeps run many times.
+import { createRequire } from 'node:module';
+import type { RunConfig } from '../config/schema.js';
+import { monosemanticity } from '../analysis/sfa.js';
+import type { RunStore } from '../store/run-store.js';
+import type { RunSummary, StoredRunConfig } from '../store/types.js';
+import { train, type Progress, type TrainResult } from '../train/loop.js';
+
+export const PACKAGE_VERSION: string = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+
+/** SPEC.md's final data loss: the mean of the last 8 recorded losses. */
+export function finalDataLoss(losses: number[]): number {
+  const last = losses.slice(-8);
+  return last.reduce((a, b) => a + b, 0) / last.length;
+}
+
+export interface RecordedRun {
+  id: string;
+  config: StoredRunConfig;
+  result: TrainResult;
+  summary: RunSummary;
+}
+
+/** Trains one model, measures its final snapshot and stores everything; the run shows as
+ * `running` in the store until the last write commits. */
+export async function trainAndRecord(
+  store: RunStore,
+  cfg: RunConfig,
+  opts: { threads: number; onStart?: (id: string) => void; onProgress?: (p: Progress) => void },
+): Promise<RecordedRun> {
+  const config: StoredRunConfig = { ...cfg, threads: opts.threads, version: PACKAGE_VERSION };
+  const id = store.startRun(config);
+  opts.onStart?.(id);
+  const result = await train(cfg, { threads: opts.threads, onProgress: opts.onProgress });
+  const metrics = await monosemanticity(cfg, result.params, result.embeddings.E);
+  const summary: RunSummary = {
+    status: result.status,
+    ...(result.divergedAtStep !== undefined ? { diverged_at_step: result.divergedAtStep } : {}),
+    data_loss: result.status === 'diverged' ? NaN : finalDataLoss(result.losses.loss),
+    monosemantic_neurons: metrics.monosemantic_neurons,
+    monosemantic_per_feature: metrics.monosemantic_per_feature,
+    mean_bias: metrics.mean_bias,
+    samples_per_second: result.samplesPerSecond,
+    seconds: result.seconds,
+  };
+  store.finishRun(id, { config, losses: result.losses, snapshots: result.snapshots, embeddings: result.embeddings, summary });
+  return { id, config, result, summary };
+}
