@@ -51,7 +51,11 @@ export class GraphBuilder {
   /** Values renamed by `output`, so later nodes that name the old value still find it. */
   private readonly renamed = new Map<string, string>();
 
-  constructor(readonly elemType: 'float32' | 'float64' = 'float32') {}
+  /** `prefix` keeps a subgraph's value names apart from its parent's, which it can read. */
+  constructor(
+    readonly elemType: 'float32' | 'float64' = 'float32',
+    private readonly prefix = '',
+  ) {}
 
   input(name: string, dims: Dim[], type: ElemType = this.elemType): string {
     this.inputs.push(valueInfo(name, type, dims));
@@ -79,7 +83,7 @@ export class GraphBuilder {
 
   /** A constant tensor of the graph's float type (or int64 for shapes and axes). */
   constant(values: ArrayLike<number>, dims: number[], type: ElemType = this.elemType, name?: string): string {
-    const tensorName = name ?? `c${this.counter++}`;
+    const tensorName = name ?? `${this.prefix}c${this.counter++}`;
     const tensor: onnx.ITensorProto = { name: tensorName, dims, dataType: ELEM[type] };
     if (type === 'float32') tensor.rawData = new Uint8Array(Float32Array.from(values).buffer);
     else if (type === 'float64') tensor.rawData = new Uint8Array(Float64Array.from(values).buffer);
@@ -95,7 +99,7 @@ export class GraphBuilder {
 
   /** Adds a node and returns the names of its outputs. */
   nodeN(op: string, inputs: string[], nOutputs: number, attrs: Record<string, Attr | FloatAttr> = {}, domain = ''): string[] {
-    const output = Array.from({ length: nOutputs }, () => `v${this.counter++}`);
+    const output = Array.from({ length: nOutputs }, () => `${this.prefix}v${this.counter++}`);
     this.nodes.push({
       opType: op,
       domain,

@@ -51,6 +51,17 @@ export interface TrainResult {
 
 const isSnapshotStep = (i: number): boolean => ((i + 1) & i) === 0;
 
+/** Steps per ORT call: a chunk ends at every snapshot step and every LOSS_EVERY steps, so a NaN
+ * loss stops the run within LOSS_EVERY steps. */
+export const CHUNK = LOSS_EVERY;
+
+/** Length of the chunk that starts at step `first`: up to the next snapshot step or multiple of CHUNK. */
+export function chunkLength(first: number, T: number): number {
+  let end = first;
+  while (end + 1 < T && (end + 1) % CHUNK !== 0 && !isSnapshotStep(end)) end++;
+  return end - first + 1;
+}
+
 export function makeEmbeddings(cfg: RunConfig, rng: Rng): Embeddings {
   const E = randomEmbedding(cfg.N, cfg.m, rng);
   return cfg.task === 're-projector' ? { E, F: randomEmbedding(cfg.N, cfg.m, rng) } : { E };
@@ -80,39 +91,47 @@ export async function train(cfg: RunConfig, opts: TrainOptions): Promise<TrainRe
       return [name, new ort.Tensor('float32', data, shape)];
     }),
   );
-  const v = new Float32Array(B * cfg.N);
-  const feeds: Record<string, ort.Tensor> = { v: new ort.Tensor('float32', v, [B, cfg.N]) };
-  const scalar = (x: number) => new ort.Tensor('float32', Float32Array.of(x), []);
-
+  const v = new Float32Array(CHUNK * B * cfg.N);
   const losses = { steps: [] as number[], loss: [] as number[] };
   const snapshots: Snapshot[] = [];
   let divergedAtStep: number | undefined;
   let stepsRun = 0;
   const start = performance.now();
   try {
-    for (let i = 0; i < T; i++) {
-      if (cfg.task === 'abs') sampler.sampleDifference(v, B);
-      else sampler.sample(v, B);
-      feeds.lr = scalar(learningRate(cfg, i));
-      feeds.t = scalar(i + 1);
-      feeds.bias_scale = scalar(biasScale(cfg, i));
-      const out = await session.run({ ...feeds, ...carried });
-      stepsRun = i + 1;
-      const loss = (out.loss!.data as Float32Array)[0]!;
-      if (!Number.isFinite(loss)) {
-        divergedAtStep = i;
-        break;
+    for (let first = 0; first < T && divergedAtStep === undefined; ) {
+      const K = chunkLength(first, T);
+      // K batches of B rows are K * B independent rows: one sampler call fills the whole chunk.
+      if (cfg.task === 'abs') sampler.sampleDifference(v, K * B);
+      else sampler.sample(v, K * B);
+      const steps = Array.from({ length: K }, (_, j) => first + j);
+      const out = await session.run({
+        v: new ort.Tensor('float32', v.subarray(0, K * B * cfg.N), [K, B, cfg.N]),
+        lr: new ort.Tensor('float32', Float32Array.from(steps, (i) => learningRate(cfg, i)), [K]),
+        t: new ort.Tensor('float32', Float32Array.from(steps, (i) => i + 1), [K]),
+        bias_scale: new ort.Tensor('float32', Float32Array.from(steps, (i) => biasScale(cfg, i)), [K]),
+        ...carried,
+      });
+      const chunkLosses = out.loss!.data as Float32Array;
+      for (let j = 0; j < K; j++) {
+        const i = first + j;
+        if (!Number.isFinite(chunkLosses[j]!)) {
+          divergedAtStep = i;
+          break;
+        }
+        if (i % LOSS_EVERY === 0) {
+          losses.steps.push(i);
+          losses.loss.push(chunkLosses[j]!);
+        }
       }
       carried = Object.fromEntries(carriedTensors(cfg).map(({ name }) => [name, out[nextName(name)] as ort.Tensor]));
-      if (i % LOSS_EVERY === 0) {
-        losses.steps.push(i);
-        losses.loss.push(loss);
+      first += K;
+      stepsRun = first;
+      if (divergedAtStep === undefined && isSnapshotStep(first - 1)) {
+        // Each call returns fresh output buffers and ORT never writes its inputs: no copy needed.
+        const data = (p: ParamName) => carried[p]!.data as Float32Array;
+        snapshots.push({ step: first - 1, W1: data('W1'), b1: data('b1'), W2: data('W2') });
       }
-      opts.onProgress?.({ step: i + 1, steps: T, loss: losses.loss.at(-1)! });
-      if (isSnapshotStep(i)) {
-        const data = (p: ParamName) => (carried[p]!.data as Float32Array).slice();
-        snapshots.push({ step: i, W1: data('W1'), b1: data('b1'), W2: data('W2') });
-      }
+      opts.onProgress?.({ step: first, steps: T, loss: losses.loss.at(-1)! });
     }
   } finally {
     await session.release();
