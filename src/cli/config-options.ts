@@ -23,8 +23,8 @@ function defaultText(field: ConfigField): string {
 export function addConfigOptions(cmd: Command, fields: readonly ConfigField[] = CONFIG_FIELDS): Command {
   for (const field of fields) {
     const schema = runConfigSchema.shape[field];
-    const opt = new Option(`--${field} <value>`, schema.description ?? field).default(undefined, defaultText(field));
-    cmd.addOption(opt);
+    // No commander default: an absent flag stays absent, so the schema alone fills defaults.
+    cmd.addOption(new Option(`--${field} <value>`, `${schema.description ?? field} (default: ${defaultText(field)})`));
   }
   return cmd;
 }

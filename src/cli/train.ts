@@ -42,7 +42,7 @@ export function trainCommand(): Command {
   const cmd = new Command('train').description('train one model and record it in the run store');
   addConfigOptions(cmd);
   cmd
-    .addOption(new Option('--threads <n>', 'ORT intra-op threads').default(undefined, `all cores (${availableParallelism()})`))
+    .addOption(new Option('--threads <n>', `ORT intra-op threads (default: all cores, ${availableParallelism()} here)`))
     .addOption(new Option('--store <dir>', 'run store directory').default(DEFAULT_STORE))
     .option('--json', 'print one JSON object with the result on stdout', false)
     .action(async (opts: Record<string, unknown>) => {

@@ -25,7 +25,7 @@ export const runConfigSchema = z.object({
   log2_batch_size: nonNegativeInt.max(20, 'must be at most 20').default(8).describe('log2 of the samples per step'),
   log2_training_steps: nonNegativeInt.max(30, 'must be at most 30').default(15).describe('log2 of the training steps'),
   learning_rate: nonNegative.default(0.003).describe('base learning rate'),
-  sample_kind: z.enum(SAMPLE_KINDS, { error: `must be one of ${SAMPLE_KINDS.join(', ')}` }).default('equal').describe('feature distribution'),
+  sample_kind: z.enum(SAMPLE_KINDS, { error: `must be one of ${SAMPLE_KINDS.join(', ')}` }).default('equal').describe('feature distribution: equal or power_law'),
   task: z
     .enum([...TASKS, ...Object.keys(TASK_ALIASES)] as [string, ...string[]], {
       error: `must be one of ${[...TASKS, ...Object.keys(TASK_ALIASES)].join(', ')}`,
@@ -35,11 +35,11 @@ export const runConfigSchema = z.object({
     .describe('decoder (autoencoder), re-projector (random_proj) or abs'),
   decay: nonNegative.default(0).describe('bias decay rate (first half of training)'),
   initial_bias: z.number().finite('must be a finite number').default(0).describe('offset added to every first-layer bias'),
-  nonlinearity: z.enum(NONLINEARITIES, { error: `must be one of ${NONLINEARITIES.join(', ')}` }).default('ReLU').describe('activation function'),
+  nonlinearity: z.enum(NONLINEARITIES, { error: `must be one of ${NONLINEARITIES.join(', ')}` }).default('ReLU').describe('activation: ReLU, GeLU (exact) or SoLU (z e^z)'),
   reg: nonNegative.default(0).describe('L1 regularisation strength on the activations'),
   seed: nonNegativeInt.max(2 ** 32 - 1, 'must be below 2^32').default(0).describe('random seed'),
-  optimizer: z.enum(OPTIMIZERS, { error: `must be one of ${OPTIMIZERS.join(', ')}` }).default('lamb').describe('optimiser'),
-  schedule: z.enum(SCHEDULES, { error: `must be one of ${SCHEDULES.join(', ')}` }).default('paper').describe('learning-rate schedule'),
+  optimizer: z.enum(OPTIMIZERS, { error: `must be one of ${OPTIMIZERS.join(', ')}` }).default('lamb').describe('optimiser: lamb (the paper), adam, adamw or sgd'),
+  schedule: z.enum(SCHEDULES, { error: `must be one of ${SCHEDULES.join(', ')}` }).default('paper').describe('learning-rate schedule: paper (cosine with period 1024 steps), constant or cosine (one decay over the run)'),
   warmup_steps: nonNegativeInt.default(0).describe('linear warm-up steps before the schedule'),
   weight_decay: nonNegative.default(0.01).describe('AdamW weight decay (adamw only)'),
 });
@@ -69,8 +69,7 @@ export function parseRunConfig(input: Record<string, unknown>): RunConfig {
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = String(issue.path[0] ?? '?');
-  const allowed = issue.code === 'invalid_type' ? `must be a ${issue.expected}` : issue.message;
-  throw new ConfigError(field, input[field], allowed);
+  throw new ConfigError(field, input[field], issue.message);
 }
 
 export const batchSize = (c: RunConfig): number => 2 ** c.log2_batch_size;
