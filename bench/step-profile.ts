@@ -65,7 +65,7 @@ export async function profileStep(cfg: RunConfig, threads: number, steps: number
   else console.log('profile kept in', dir);
   const byOp = new Map<string, number>();
   for (const e of events) {
-    if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || e.args.op_name === 'Loop') continue;
+    if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || e.args.op_name === 'Scan') continue;
     const op = e.args.op_name ?? '?';
     byOp.set(op, (byOp.get(op) ?? 0) + e.dur / 1000 / steps);
   }

@@ -46,7 +46,7 @@ export function taskBatch(b: GraphBuilder, cfg: RunConfig, v: string, emb: Embed
 }
 
 /**
- * A chunk of K training steps as one model: an ONNX Loop whose body is one step, so that
+ * A chunk of K training steps as one model: an ONNX Scan whose body is one step, so that
  * parameters and optimiser state stay inside ORT from step to step and cross into JavaScript once
  * per chunk (measured: a per-step call spent ~3 ms of a 26 ms step handing tensors back and forth).
  *
@@ -65,18 +65,15 @@ export function buildStepModel(cfg: RunConfig, emb: Embeddings): Uint8Array {
   outer.input('bias_scale', ['K']);
   for (const { name, shape } of carried) outer.input(name, shape);
 
-  // The body reads the chunk's arrays from the outer scope at its iteration number.
+  // The body is one step; Scan hands it the chunk's arrays one slice at a time (views, not copies).
   const b = new GraphBuilder('float32', 'step_');
-  const iter = b.input('iter', [], 'int64');
-  const cond = b.input('cond', [], 'bool');
   const state = Object.fromEntries(carried.map(({ name, shape }) => [name, b.input(`in_${name}`, shape)]));
-  const at = (name: string) => b.node('Gather', [name, iter], { axis: 0 });
-  const { x, target } = taskBatch(b, cfg, at('v'), emb);
+  const v = b.input('v_i', [B, cfg.N]);
+  const scalars = { lr: b.input('lr_i', []), t: b.input('t_i', []) };
+  const biasScale = b.input('bias_scale_i', []);
+  const { x, target } = taskBatch(b, cfg, v, emb);
   const params: Params = { W1: state.W1!, b1: state.b1!, W2: state.W2! };
   const grads = lossAndGradients(b, cfg, B, x, target, params);
-  const scalars = { lr: at('lr'), t: at('t') };
-  const biasScale = at('bias_scale');
-  b.output(cond, 'cond_out', [], 'bool');
   const shapes = paramShapes(cfg);
   for (const p of PARAM_NAMES) {
     const st = stateNames(cfg.optimizer).map((s) => state[`${s}_${p}`]!);
@@ -88,9 +85,9 @@ export function buildStepModel(cfg: RunConfig, emb: Embeddings): Uint8Array {
   }
   b.output(grads.dataLoss, 'step_loss', []);
 
-  const trips = outer.node('Shape', ['v'], { start: 0, end: 1 });
-  const outs = outer.nodeN('Loop', [outer.node('Squeeze', [trips]), '', ...carried.map((c) => c.name)], carried.length + 1, {
+  const outs = outer.nodeN('Scan', [...carried.map((c) => c.name), 'v', 'lr', 't', 'bias_scale'], carried.length + 1, {
     body: { graph: b.graph('step') },
+    num_scan_inputs: 4,
   });
   carried.forEach(({ name, shape }, j) => outer.output(outs[j]!, nextName(name), shape));
   outer.output(outs[carried.length]!, 'loss', ['K']);
