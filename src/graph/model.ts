@@ -91,7 +91,8 @@ export function lossAndGradients(b: GraphBuilder, cfg: RunConfig, batch: number,
     dZ = b.node('Mul', [dH, derivative!()]);
   }
   const gW1 = b.node('Gemm', [dZ, x], { transA: 1 });
-  const gb1 = b.node('ReduceSum', [dZ, b.constant([0], [1], 'int64')], { keepdims: 0 });
+  // Column sums as a matrix-vector product: measured faster than ReduceSum over axis 0.
+  const gb1 = b.node('MatMul', [b.constant(new Array(batch).fill(1), [batch]), dZ]);
   return { dataLoss, W1: gW1, b1: gb1, W2: gW2 };
 }
 
