@@ -5,7 +5,9 @@ import { ConfigError } from '../config/schema.js';
 import { StoreError } from '../store/errors.js';
 import { PACKAGE_VERSION } from '../sweep/run.js';
 import { EXIT_USAGE, fail, UsageError } from './errors.js';
+import { batchCommand } from './batch.js';
 import { runsCommand } from './runs.js';
+import { sweepCommand } from './sweep.js';
 import { trainCommand } from './train.js';
 
 export function program(): Command {
@@ -16,6 +18,8 @@ export function program(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error: ') ? `toymodels: ${s.slice(7)}` : s) })
     .showSuggestionAfterError(true);
   cmd.addCommand(trainCommand());
+  cmd.addCommand(sweepCommand());
+  cmd.addCommand(batchCommand());
   cmd.addCommand(runsCommand());
   for (const sub of cmd.commands) sub.exitOverride().configureOutput(cmd.configureOutput());
   return cmd;

@@ -72,6 +72,11 @@ export function parseRunConfig(input: Record<string, unknown>): RunConfig {
   throw new ConfigError(field, input[field], issue.message);
 }
 
+/** Numeric fields take numbers on the command line and ranges in sweeps; the others are categories. */
+export function isNumericField(field: ConfigField): boolean {
+  return typeof runConfigSchema.shape[field].parse(undefined) === 'number';
+}
+
 export const batchSize = (c: RunConfig): number => 2 ** c.log2_batch_size;
 export const trainingSteps = (c: RunConfig): number => 2 ** c.log2_training_steps;
 /** Output width: N for the decoder and abs, m for the re-projector. */

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { RunConfig } from '../config/schema.js';
 import { StoreError } from './errors.js';
 import { nullFieldsToNaN } from './json.js';
-import type { RunRow, RunStatus, RunSummary, StoredRunConfig } from './types.js';
+import type { RunRow, RunStatus, RunSummary, StoredRunConfig, SweepLink, SweepRow } from './types.js';
 
 // Migration i takes the schema from user_version i to i + 1. Never edit one that has shipped:
 // append a new one (e.g. ALTER TABLE) instead.
@@ -23,6 +23,20 @@ const MIGRATIONS = [
   );
   CREATE INDEX runs_created_at ON runs (created_at);
   CREATE INDEX runs_status ON runs (status);`,
+  // Sweeps: a named specification and the runs made for each of its points.
+  `CREATE TABLE sweeps (
+    name TEXT PRIMARY KEY,
+    spec TEXT NOT NULL,
+    scale TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE sweep_runs (
+    sweep TEXT NOT NULL REFERENCES sweeps (name),
+    point INTEGER NOT NULL,
+    run_id TEXT NOT NULL REFERENCES runs (id),
+    PRIMARY KEY (sweep, run_id)
+  );
+  CREATE INDEX sweep_runs_point ON sweep_runs (sweep, point);`,
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -48,6 +62,13 @@ interface RawRow {
   finished_at: string | null;
   config: string;
   final: string | null;
+}
+
+interface RawSweep {
+  name: string;
+  spec: string;
+  scale: string;
+  created_at: string;
 }
 
 const configValues = (config: StoredRunConfig) => Object.fromEntries(CONFIG_COLUMNS.map((c) => [c, config[c]]));
@@ -81,13 +102,51 @@ export class RunIndex {
       .immediate();
   }
 
-  /** Inserts a `running` row; false if the id is taken. */
-  insert(id: string, createdAt: string, config: StoredRunConfig): boolean {
+  /** Inserts a `running` row, linked to a sweep's point in the same transaction; false if the id is taken. */
+  insert(id: string, createdAt: string, config: StoredRunConfig, link?: SweepLink): boolean {
     const columns = ['id', 'status', 'created_at', 'config', ...CONFIG_COLUMNS];
-    const result = this.db
-      .prepare(`INSERT OR IGNORE INTO runs (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`)
-      .run({ id, status: 'running', created_at: createdAt, config: JSON.stringify(config), ...configValues(config) });
-    return result.changes === 1;
+    const insertRun = this.db.prepare(`INSERT OR IGNORE INTO runs (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
+    const insertLink = this.db.prepare('INSERT INTO sweep_runs (sweep, point, run_id) VALUES (?, ?, ?)');
+    return this.db.transaction(() => {
+      const result = insertRun.run({ id, status: 'running', created_at: createdAt, config: JSON.stringify(config), ...configValues(config) });
+      if (result.changes !== 1) return false;
+      if (link) insertLink.run(link.sweep, link.point, id);
+      return true;
+    })();
+  }
+
+  /** Marks a `running` row `interrupted` (its process is gone); false if it was not running. */
+  interrupt(id: string): boolean {
+    return this.db.prepare(`UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'`).run(id).changes === 1;
+  }
+
+  /** Inserts the sweep if new; returns the stored row (which may differ from `sweep` if it existed). */
+  saveSweep(sweep: Omit<SweepRow, 'created_at'>): SweepRow {
+    this.db
+      .prepare('INSERT OR IGNORE INTO sweeps (name, spec, scale, created_at) VALUES (?, ?, ?, ?)')
+      .run(sweep.name, JSON.stringify(sweep.spec), sweep.scale, new Date().toISOString());
+    return this.getSweep(sweep.name)!;
+  }
+
+  getSweep(name: string): SweepRow | undefined {
+    const row = this.db.prepare('SELECT name, spec, scale, created_at FROM sweeps WHERE name = ?').get(name) as RawSweep | undefined;
+    return row ? { ...row, spec: JSON.parse(row.spec) as object } : undefined;
+  }
+
+  listSweeps(): SweepRow[] {
+    const rows = this.db.prepare('SELECT name, spec, scale, created_at FROM sweeps ORDER BY created_at, rowid').all() as RawSweep[];
+    return rows.map((row) => ({ ...row, spec: JSON.parse(row.spec) as object }));
+  }
+
+  /** Every run made for a sweep, with its point, oldest first. */
+  sweepRuns(name: string): { point: number; run: RunRow }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT l.point, r.id, r.status, r.created_at, r.finished_at, r.config, r.final FROM sweep_runs l
+         JOIN runs r ON r.id = l.run_id WHERE l.sweep = ? ORDER BY r.created_at, r.rowid`,
+      )
+      .all(name) as (RawRow & { point: number })[];
+    return rows.map(({ point, ...row }) => ({ point, run: this.parse(row) }));
   }
 
   /** Moves a `running` row to the summary's status; false if no such running row exists. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { StoreError, reason } from './errors.js';
 import { readRunFolder, writeRunFolder } from './run-folder.js';
 import { RunIndex, type RunFilter } from './run-index.js';
-import type { LoadedRun, RunRecord, RunRow, StoredRunConfig } from './types.js';
+import type { LoadedRun, RunRecord, RunRow, StoredRunConfig, SweepLink, SweepRow } from './types.js';
 
 export { StoreError } from './errors.js';
 export { RUN_FILES, RUN_FORMAT, tensorShapes, type TensorShapes } from './run-folder.js';
@@ -44,13 +44,16 @@ export class RunStore {
     }
   }
 
-  /** Records a new `running` run and returns its id, e.g. 20261126-150102-a1b2c3. */
-  startRun(config: StoredRunConfig): string {
+  /**
+   * Records a new `running` run and returns its id, e.g. 20261126-150102-a1b2c3. With `link`, the
+   * run is tied to a sweep's point in the same transaction, so no run of a sweep is ever orphaned.
+   */
+  startRun(config: StoredRunConfig, link?: SweepLink): string {
     const createdAt = new Date();
     // Six hex digits make a same-second collision unlikely; a retry makes it harmless.
     for (let attempt = 0; attempt < 5; attempt++) {
       const id = newRunId(createdAt);
-      if (this.index.insert(id, createdAt.toISOString(), config)) return id;
+      if (this.index.insert(id, createdAt.toISOString(), config, link)) return id;
     }
     throw new StoreError(`cannot allocate a run id in ${this.dir}: every candidate was taken`);
   }
@@ -84,6 +87,36 @@ export class RunStore {
     // Ids may come from the command line; the pattern also keeps paths inside the store.
     if (!RUN_ID.test(id)) throw new StoreError(`${JSON.stringify(id)} is not a run id (expected e.g. 20261126-150102-a1b2c3)`);
     return readRunFolder(path.join(this.dir, id), id);
+  }
+
+  /** Marks a run whose process is gone as `interrupted`; false if it was not `running`. */
+  interruptRun(id: string): boolean {
+    return this.index.interrupt(id);
+  }
+
+  /**
+   * Saves a sweep's specification under its name, or checks it against the one already saved:
+   * a name stands for one specification, so that running a command again resumes it.
+   */
+  saveSweep(sweep: Omit<SweepRow, 'created_at'>): SweepRow {
+    const stored = this.index.saveSweep(sweep);
+    if (JSON.stringify(stored.spec) !== JSON.stringify(sweep.spec) || stored.scale !== sweep.scale) {
+      throw new StoreError(`sweep ${JSON.stringify(sweep.name)} already exists in ${this.dir} with a different specification; choose another --name`);
+    }
+    return stored;
+  }
+
+  getSweep(name: string): SweepRow | undefined {
+    return this.index.getSweep(name);
+  }
+
+  listSweeps(): SweepRow[] {
+    return this.index.listSweeps();
+  }
+
+  /** The runs made for a sweep, each with its point index, oldest first. */
+  sweepRuns(name: string): { point: number; run: RunRow }[] {
+    return this.index.sweepRuns(name);
   }
 
   close(): void {

@@ -6,8 +6,9 @@ import type { Snapshot } from '../train/loop.js';
 
 export type { Embeddings, Snapshot };
 
-/** `running` until finishRun commits; a run whose process died stays `running`. */
-export type RunStatus = 'running' | 'finished' | 'diverged';
+/** `running` until finishRun commits; a run whose process died stays `running` until a resumed
+ * sweep marks it `interrupted` and starts its point again. */
+export type RunStatus = 'running' | 'finished' | 'diverged' | 'interrupted';
 
 /** The config as stored: the validated RunConfig plus how the run was executed. */
 export type StoredRunConfig = RunConfig & {
@@ -61,4 +62,18 @@ export interface RunRow {
   finished_at: string | null;
   config: StoredRunConfig;
   final: RunSummary | null;
+}
+
+/** A sweep as stored: its name, its specification (owned by src/sweep) and its scale's label. */
+export interface SweepRow {
+  name: string;
+  spec: object;
+  scale: string;
+  created_at: string;
+}
+
+/** Which sweep point a run was made for. */
+export interface SweepLink {
+  sweep: string;
+  point: number;
 }

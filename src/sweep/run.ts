@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { RunConfig } from '../config/schema.js';
 import { monosemanticity } from '../analysis/sfa.js';
 import type { RunStore } from '../store/run-store.js';
-import type { RunSummary, StoredRunConfig } from '../store/types.js';
+import type { RunSummary, StoredRunConfig, SweepLink } from '../store/types.js';
 import { train, type Progress, type TrainResult } from '../train/loop.js';
 
 export const PACKAGE_VERSION: string = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
@@ -26,10 +26,10 @@ export interface RecordedRun {
 export async function trainAndRecord(
   store: RunStore,
   cfg: RunConfig,
-  opts: { threads: number; onStart?: (id: string) => void; onProgress?: (p: Progress) => void },
+  opts: { threads: number; link?: SweepLink; onStart?: (id: string) => void; onProgress?: (p: Progress) => void },
 ): Promise<RecordedRun> {
   const config: StoredRunConfig = { ...cfg, threads: opts.threads, version: PACKAGE_VERSION };
-  const id = store.startRun(config);
+  const id = store.startRun(config, opts.link);
   opts.onStart?.(id);
   const result = await train(cfg, { threads: opts.threads, onProgress: opts.onProgress });
   const metrics = await monosemanticity(cfg, result.params, result.embeddings.E);

@@ -1,0 +1,92 @@
+// Options and execution shared by `sweep` and `batch`: scale, parallelism, store and output.
+import { availableParallelism } from 'node:os';
+import { Command, Option } from 'commander';
+import { CONFIG_FIELDS, isNumericField, parseRunConfig, type ConfigField, type RunConfigInput } from '../config/schema.js';
+import { parseNumberFlag } from '../config/numbers.js';
+import { RunStore } from '../store/run-store.js';
+import { runSweep } from '../sweep/pool.js';
+import { resolveScale, SCALE_NAMES, type Scale } from '../sweep/scale.js';
+import { defaultSplit } from '../sweep/split.js';
+import { sweepPoints, type SweepSpec } from '../sweep/spec.js';
+import { parseVariable, type SweepVariable } from '../sweep/values.js';
+import { addConfigOptions } from './config-options.js';
+import { UsageError } from './errors.js';
+import { sweepJson, sweepProgress, sweepTable } from './sweep-output.js';
+import { DEFAULT_STORE } from './train.js';
+
+export function addSweepOptions(cmd: Command): Command {
+  addConfigOptions(cmd);
+  return cmd
+    .option('--grid <name=values...>', 'swept variables, every combination: learning_rate=0.001,0.003 initial_bias=lin:-2:1:11')
+    .addOption(new Option('--scale <name>', `run scale: ${SCALE_NAMES.join(', ')} (smoke: batch 2^5, 2^6 steps; laptop: 2^10, 2^13; paper: 2^13, 2^17); --log2_batch_size / --log2_training_steps override`).default('laptop'))
+    .option('--constant_batch_k', 'hold batch x k at 2^23 (batch 2^(23 - ceil(log2 k))), for k sweeps at paper scale', false)
+    .addOption(new Option('--jobs <n>', 'runs trained at once (default: the measured best split of the cores)'))
+    .addOption(new Option('--threads <n>', 'ORT threads per run (default: cores / jobs)'))
+    .addOption(new Option('--store <dir>', 'run store directory').default(DEFAULT_STORE))
+    .option('--json', 'print the sweep and its runs as one JSON object on stdout', false);
+}
+
+/** The config fields given on the command line, as numbers or categories (unvalidated). */
+export function givenFields(opts: Record<string, unknown>): RunConfigInput {
+  const given: Record<string, unknown> = {};
+  for (const field of CONFIG_FIELDS) {
+    const raw = opts[field];
+    if (raw !== undefined && field !== 'log2_batch_size' && field !== 'log2_training_steps') {
+      given[field] = isNumericField(field) ? parseNumberFlag(field, String(raw)) : raw;
+    }
+  }
+  parseRunConfig(given); // each given value must be valid on its own
+  return given as RunConfigInput;
+}
+
+export function scaleFromOptions(opts: Record<string, unknown>): Scale {
+  const explicit = (field: ConfigField) => (opts[field] === undefined ? undefined : parseRunConfig({ [field]: parseNumberFlag(field, String(opts[field])) })[field] as number);
+  return resolveScale(String(opts.scale), { log2_batch_size: explicit('log2_batch_size'), log2_training_steps: explicit('log2_training_steps') }, Boolean(opts.constant_batch_k));
+}
+
+export function gridFromOptions(opts: Record<string, unknown>): SweepVariable[] {
+  return ((opts.grid as string[] | undefined) ?? []).map((item) => {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--grid: ${JSON.stringify(item)} is not allowed: write NAME=VALUES, e.g. learning_rate=0.001,0.003`);
+    return parseVariable(item.slice(0, eq), [item.slice(eq + 1)]);
+  });
+}
+
+function positiveInt(flag: string, raw: unknown): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(String(raw)) || Number(raw) < 1) throw new UsageError(`--${flag}: ${JSON.stringify(raw)} is not allowed: must be a positive integer`);
+  return Number(raw);
+}
+
+export function parallelism(opts: Record<string, unknown>): { jobs: number; threads: number } {
+  const cores = availableParallelism();
+  const jobs = positiveInt('jobs', opts.jobs);
+  const threads = positiveInt('threads', opts.threads);
+  if (jobs === undefined && threads === undefined) return defaultSplit(cores);
+  const j = jobs ?? Math.max(1, Math.floor(cores / (threads ?? 1)));
+  return { jobs: j, threads: threads ?? Math.max(1, Math.floor(cores / j)) };
+}
+
+/** Validates every sweep fully (so bad input writes nothing), then runs them in order. */
+export async function runSweeps(specs: SweepSpec[], opts: Record<string, unknown>): Promise<void> {
+  for (const spec of specs) sweepPoints(spec);
+  const split = parallelism(opts);
+  const store = new RunStore(String(opts.store));
+  const results: object[] = [];
+  try {
+    for (const spec of specs) {
+      const progress = sweepProgress(spec);
+      let outcomes;
+      try {
+        outcomes = await runSweep(store, spec, { ...split, events: progress });
+      } finally {
+        progress.stop();
+      }
+      if (opts.json) results.push(sweepJson(spec, outcomes));
+      else process.stdout.write(`${sweepTable(spec, outcomes)}\n\n`);
+    }
+  } finally {
+    store.close();
+  }
+  if (opts.json) process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results)}\n`);
+}

@@ -1,0 +1,103 @@
+// What a sweep shows: progress on stderr while it runs, then the summary table (or one JSON
+// object) on stdout, always with the scale.
+import cliProgress from 'cli-progress';
+import { formatValue, type SweepPoint, type SweepSpec } from '../sweep/spec.js';
+import type { SweepEvents, SweepOutcome } from '../sweep/pool.js';
+import { scaleLabel } from '../sweep/scale.js';
+import { batchSize } from '../config/schema.js';
+
+const pointLabel = (p: SweepPoint) =>
+  Object.entries(p.values)
+    .map(([k, v]) => `${k}=${formatValue(v)}`)
+    .join(' ') || 'run';
+
+const num = (x: number | undefined | null, digits = 4) => (x === undefined || x === null || Number.isNaN(x) ? '-' : x.toPrecision(digits));
+
+/** An overall bar (runs, samples/s, ETA) with one bar per running run under it; plain lines when stderr is not a terminal. */
+export function sweepProgress(spec: SweepSpec): SweepEvents & { stop: () => void } {
+  const tty = process.stderr.isTTY;
+  const multi = tty
+    ? new cliProgress.MultiBar(
+        { stream: process.stderr, hideCursor: true, fps: 5, clearOnComplete: false, format: '{label} |{bar}| {value}/{total} {unit} | {info}' },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  let overall: cliProgress.SingleBar | undefined;
+  const bars = new Map<number, cliProgress.SingleBar>();
+  const samples = new Map<number, number>();
+  let total = 0;
+  let done = 0;
+  const start = performance.now();
+  const rate = () => [...samples.values()].reduce((a, b) => a + b, 0) / ((performance.now() - start) / 1000);
+  const info = () => `${Math.round(rate())} samples/s`;
+  return {
+    onPlan: (todo, kept) => {
+      total = todo.length;
+      process.stderr.write(`sweep ${spec.name} at ${scaleLabel(spec.scale)}: ${todo.length} runs to train, ${kept} kept from earlier\n`);
+      overall = multi?.create(total, 0, { label: 'sweep', unit: 'runs', info: info() });
+    },
+    onRunStart: (point) => {
+      bars.set(point.index, multi?.create(2 ** point.config.log2_training_steps, 0, { label: `  ${pointLabel(point)}`, unit: 'steps', info: '' })!);
+    },
+    onRunProgress: (point, p) => {
+      samples.set(point.index, p.step * batchSize(point.config));
+      bars.get(point.index)?.update(p.step, { info: `loss ${num(p.loss)}` });
+      overall?.update(done, { info: info() });
+    },
+    onRunEnd: (point, id, summary) => {
+      done++;
+      const bar = bars.get(point.index);
+      if (bar) multi?.remove(bar);
+      overall?.update(done, { info: info() });
+      if (!tty) {
+        process.stderr.write(
+          `[${done}/${total}] ${pointLabel(point)}: ${summary.status}, loss ${num(summary.data_loss)}, mono/N ${num(summary.monosemantic_per_feature, 3)} (${id})\n`,
+        );
+      }
+    },
+    stop: () => multi?.stop(),
+  };
+}
+
+export function sweepTable(spec: SweepSpec, outcomes: SweepOutcome[]): string {
+  const fields = spec.variables.map((v) => v.field);
+  const header = [...fields, 'status', 'final loss', 'mono/N', 'mono/k', 'mean bias', 'run'];
+  const rows = outcomes.map(({ point, run }) => [
+    ...fields.map((f) => formatValue(point.values[f]!)),
+    run?.status ?? 'missing',
+    num(run?.final?.data_loss),
+    num(run?.final?.monosemantic_per_feature, 3),
+    run?.final ? num(run.final.monosemantic_neurons / point.config.k, 3) : '-',
+    num(run?.final?.mean_bias, 3),
+    run?.id ?? '-',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const diverged = outcomes.filter((o) => o.run?.status === 'diverged');
+  return [
+    `sweep ${spec.name}${spec.batch ? ` (batch ${spec.batch})` : ''} at scale ${scaleLabel(spec.scale)}`,
+    line(header),
+    ...rows.map(line),
+    diverged.length
+      ? `diverged: ${diverged.map((o) => `${pointLabel(o.point)} at step ${o.run!.final?.diverged_at_step} (${o.run!.id})`).join('; ')}`
+      : 'diverged: none',
+  ].join('\n');
+}
+
+export function sweepJson(spec: SweepSpec, outcomes: SweepOutcome[]): object {
+  return {
+    name: spec.name,
+    batch: spec.batch ?? null,
+    scale: { ...spec.scale, label: scaleLabel(spec.scale) },
+    fixed: spec.fixed,
+    variables: spec.variables,
+    runs: outcomes.map(({ point, run }) => ({
+      point: point.index,
+      values: point.values,
+      id: run?.id ?? null,
+      status: run?.status ?? 'missing',
+      config: point.config,
+      final: run?.final ?? null,
+    })),
+  };
+}
