@@ -27,12 +27,22 @@ export function sweepProgress(spec: SweepSpec): SweepEvents & { stop: () => void
   const samples = new Map<number, number>();
   let total = 0;
   let done = 0;
+  let totalSamples = 0;
   const start = performance.now();
-  const rate = () => [...samples.values()].reduce((a, b) => a + b, 0) / ((performance.now() - start) / 1000);
-  const info = () => `${Math.round(rate())} samples/s`;
+  const trained = () => [...samples.values()].reduce((a, b) => a + b, 0);
+  const rate = () => trained() / ((performance.now() - start) / 1000);
+  // ETA from samples, not runs: runs of a k sweep differ a lot in cost.
+  const eta = () => {
+    const seconds = rate() > 0 ? (totalSamples - trained()) / rate() : NaN;
+    if (!Number.isFinite(seconds)) return '-';
+    const m = Math.floor(seconds / 60);
+    return m >= 60 ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m` : `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  };
+  const info = () => `${Math.round(rate())} samples/s | ETA ${eta()}`;
   return {
     onPlan: (todo, kept) => {
       total = todo.length;
+      totalSamples = todo.reduce((n, p) => n + 2 ** (p.config.log2_batch_size + p.config.log2_training_steps), 0);
       process.stderr.write(`sweep ${spec.name} at ${scaleLabel(spec.scale)}: ${todo.length} runs to train, ${kept} kept from earlier\n`);
       overall = multi?.create(total, 0, { label: 'sweep', unit: 'runs', info: info() });
     },
@@ -46,6 +56,7 @@ export function sweepProgress(spec: SweepSpec): SweepEvents & { stop: () => void
     },
     onRunEnd: (point, id, summary) => {
       done++;
+      samples.set(point.index, 2 ** (point.config.log2_batch_size + point.config.log2_training_steps));
       const bar = bars.get(point.index);
       if (bar) multi?.remove(bar);
       overall?.update(done, { info: info() });
