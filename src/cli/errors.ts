@@ -1,4 +1,6 @@
-// Exit codes and the one-line error contract: bad input exits 2, a diverged run exits 3.
+// Exit codes and the one-line error contract: bad input exits 2, a diverged run exits 3, any
+// other failure 1.
+export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_DIVERGED = 3;
 

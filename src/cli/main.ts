@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/schema.js';
 import { StoreError } from '../store/errors.js';
 import { PACKAGE_VERSION } from '../sweep/run.js';
-import { EXIT_USAGE, fail, UsageError } from './errors.js';
+import { EXIT_FAILURE, EXIT_USAGE, fail, UsageError } from './errors.js';
 import { batchCommand } from './batch.js';
 import { runsCommand } from './runs.js';
 import { sweepCommand } from './sweep.js';
@@ -34,6 +34,9 @@ export async function main(argv: string[]): Promise<void> {
       process.exit(e.exitCode === 0 ? 0 : EXIT_USAGE);
     }
     if (e instanceof ConfigError || e instanceof UsageError || e instanceof StoreError) fail(e.message, EXIT_USAGE);
-    throw e;
+    // Anything else is our failure, not the user's: still one line, no stack trace (set
+    // TOYMODELS_DEBUG=1 for it).
+    if (process.env.TOYMODELS_DEBUG) throw e;
+    fail(e instanceof Error ? e.message.split('\n')[0]! : String(e), EXIT_FAILURE);
   }
 }
