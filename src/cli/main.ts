@@ -5,6 +5,7 @@ import { ConfigError } from '../config/schema.js';
 import { StoreError } from '../store/errors.js';
 import { PACKAGE_VERSION } from '../sweep/run.js';
 import { EXIT_FAILURE, EXIT_USAGE, fail, UsageError } from './errors.js';
+import { analyseCommand } from './analyse.js';
 import { batchCommand } from './batch.js';
 import { runsCommand } from './runs.js';
 import { sweepCommand } from './sweep.js';
@@ -21,6 +22,7 @@ export function program(): Command {
   cmd.addCommand(sweepCommand());
   cmd.addCommand(batchCommand());
   cmd.addCommand(runsCommand());
+  cmd.addCommand(analyseCommand());
   for (const sub of cmd.commands) sub.exitOverride().configureOutput(cmd.configureOutput());
   return cmd;
 }

@@ -1,12 +1,20 @@
 // One run from config to store: the unit of work that `train` runs once and sweeps run many times.
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { RunConfig } from '../config/schema.js';
-import { monosemanticity } from '../analysis/sfa.js';
+import { monosemanticity } from '../analysis/snapshot.js';
 import type { RunStore } from '../store/run-store.js';
 import type { RunSummary, StoredRunConfig, SweepLink } from '../store/types.js';
 import { train, type Progress, type TrainResult } from '../train/loop.js';
 
-export const PACKAGE_VERSION: string = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+/** The package's version, from the nearest package.json up from this file (src/ or dist/src/). */
+export const PACKAGE_VERSION: string = (() => {
+  for (let dir = import.meta.dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  throw new Error('toymodels: package.json not found');
+})();
 
 /** SPEC.md's final data loss: the mean of the last 8 recorded losses. */
 export function finalDataLoss(losses: number[]): number {
@@ -32,7 +40,7 @@ export async function trainAndRecord(
   const id = store.startRun(config, opts.link);
   opts.onStart?.(id);
   const result = await train(cfg, { threads: opts.threads, onProgress: opts.onProgress });
-  const metrics = await monosemanticity(cfg, result.params, result.embeddings.E);
+  const metrics = await monosemanticity(cfg, result.params, result.embeddings.E, { threads: opts.threads });
   const summary: RunSummary = {
     status: result.status,
     ...(result.divergedAtStep !== undefined ? { diverged_at_step: result.divergedAtStep } : {}),

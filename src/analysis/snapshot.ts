@@ -1,0 +1,371 @@
+// Everything SPEC.md's "Analysis of a snapshot" asks of one snapshot (W1, b1, W2) and its
+// embedding, computed by ORT graphs built with GraphBuilder that reuse the training graph's
+// activation functions (src/graph/model.ts). The matrix products run in ORT; only the heat-map
+// ordering and a few vector sums run in JavaScript.
+import ort from 'onnxruntime-node';
+import { outputSize, type RunConfig } from '../config/schema.js';
+import { GraphBuilder } from '../graph/builder.js';
+import { activation } from '../graph/model.js';
+import { heatmapOrder, type HeatmapOrder } from './heatmap.js';
+import { matrix, type Matrix } from './matrix.js';
+
+/** A neuron is monosemantic when max_j SFA / (1e-10 + sum_j SFA) exceeds this. */
+export const MONO_THRESHOLD = 0.999;
+
+/** Input amplitudes of the mechanistic response: 0, 0.01, ..., 1 unless asked otherwise. */
+export const DEFAULT_AMPLITUDES = 101;
+
+/** The analysis reads only the shapes and the activation of a config. */
+export type AnalysisConfig = Pick<RunConfig, 'N' | 'm' | 'k' | 'nonlinearity' | 'task'>;
+
+export interface FirstLayer {
+  W1: Float32Array; // k x m
+  b1: Float32Array; // k
+}
+
+/** One snapshot's parameters (a store `Snapshot` is one). */
+export interface SnapshotWeights extends FirstLayer {
+  W2: Float32Array; // out x k
+}
+
+/** The fixed embeddings: E (m x N) and, for the re-projector, its target embedding F (m x N). */
+export interface AnalysisEmbeddings {
+  E: Float32Array;
+  F?: Float32Array;
+}
+
+export interface SingleFeatureActivations {
+  /** k x N, row n = neuron n's response f(W1 E[:, j] + b1)[n] to each feature j alone at value 1. */
+  sfa: Matrix;
+  /** Per neuron: max_j SFA / (1e-10 + sum_j SFA). */
+  ratio: Float32Array;
+}
+
+export interface MonosemanticitySummary {
+  /** Neurons whose ratio exceeds MONO_THRESHOLD. */
+  monosemantic_neurons: number;
+  /** Monosemantic neurons / N: the paper's "# mono neurons / # features". */
+  monosemantic_per_feature: number;
+  /** Monosemantic neurons / k: the paper's "# mono neurons / # neurons". */
+  monosemantic_per_neuron: number;
+  /** Neurons that no single feature activates: max_j SFA <= 0 (or not a number). */
+  dead_neurons: number;
+  /** Mean of b1. */
+  mean_bias: number;
+}
+
+/** How the output for one feature responds to that feature's input amplitude alone. */
+export interface AmplitudeResponse {
+  feature: number;
+  /** The input amplitudes a (length A), 0 to 1. */
+  amplitude: Float32Array;
+  /** The full model's output for the feature at each amplitude (the ideal is the identity, a). */
+  full: Float32Array;
+  /** The same through the neurons with b1 < 0 only (W2's other columns set to 0). */
+  negative_bias: Float32Array;
+  /** The same through the neurons with b1 >= 0 only; full = negative_bias + positive_bias. */
+  positive_bias: Float32Array;
+}
+
+export interface SnapshotAnalysis extends MonosemanticitySummary {
+  k: number;
+  m: number;
+  N: number;
+  /** Output width: N for the decoder and abs, m for the re-projector. */
+  out: number;
+  /** k x N: f(W1 E + b1), column j = every neuron's response to feature j alone at value 1. */
+  single_feature_activations: Matrix;
+  /** Per neuron: max_j SFA / (1e-10 + sum_j SFA). */
+  monosemanticity_ratio: Float32Array;
+  /** Row (neuron) and column (feature) order of the paper's heat maps; see `heatmapOrder`. */
+  heatmap_order: HeatmapOrder;
+  /** b1 in heat-map row order: entry p is the bias of neuron heatmap_order.neurons[p]. */
+  biases_in_heatmap_order: Float32Array;
+  /** The extra features of `many_feature_activations`, sorted. */
+  extra_features: number[];
+  /**
+   * k x N: column j = f(W1 (E[:, j] + sum_{e in extra} E[:, e]) + b1), the response to feature j
+   * at value 1 with every extra feature also on at value 1. A feature that is itself in the extra
+   * set is on once (value 1), not twice. Equals the SFA when the extra set is empty.
+   */
+  many_feature_activations: Matrix;
+  /** out x N: W2 f(W1 E + b1), column j = the model's output for feature j alone at value 1. */
+  single_feature_outputs: Matrix;
+  /** k x N: W1 E, the net embedding of each feature into neuron space (without the bias). */
+  net_embedding: Matrix;
+  /** out x N: W2 W1 E, the model with its nonlinearity and biases taken out. */
+  linear_model: Matrix;
+  /** One per requested feature (`amplitudeFeatures`, default [0]). */
+  amplitude_response: AmplitudeResponse[];
+}
+
+export interface AnalyseOptions {
+  /** Features switched on in every input of `many_feature_activations` (default none). */
+  extraFeatures?: readonly number[];
+  /** Features whose amplitude response is computed (default [0]). */
+  amplitudeFeatures?: readonly number[];
+  /** Number of amplitudes from 0 to 1, evenly spaced (default 101; at least 2). */
+  amplitudes?: number;
+}
+
+export interface AnalyserOptions {
+  /** ORT intra-op threads (default: ORT's choice, the machine's cores). */
+  threads?: number;
+}
+
+/** Output width of a config (`outputSize` reads only the task and the sizes). */
+const outputWidth = (cfg: AnalysisConfig): number => outputSize(cfg as RunConfig);
+
+function checkLength(name: string, a: Float32Array | undefined, n: number, dims: string): Float32Array {
+  if (!(a instanceof Float32Array)) throw new TypeError(`${name} must be a Float32Array`);
+  if (a.length !== n) throw new RangeError(`${name} has ${a.length} values, expected ${dims} = ${n}`);
+  return a;
+}
+
+function checkFeatures(name: string, features: readonly number[], N: number): number[] {
+  for (const j of features) {
+    if (!Number.isInteger(j) || j < 0 || j >= N) throw new RangeError(`${name}: ${j} is not a feature (0 .. ${N - 1})`);
+  }
+  return [...new Set(features)].sort((a, b) => a - b);
+}
+
+/**
+ * SFA graph: inputs W1 [k, m], b1 [k, 1], E [m, N]; outputs sfa [k, N], ratio [k], max [k].
+ * With `full`, also net_embedding, many_feature_activations, single_feature_outputs, linear_model
+ * and the amplitude responses (inputs W2, keep, extra, amp_x, amp, readout).
+ */
+function buildModel(cfg: AnalysisConfig, full: boolean): Uint8Array {
+  const { k, m, N } = cfg;
+  const out = outputWidth(cfg);
+  const b = new GraphBuilder('float32');
+  const W1 = b.input('W1', [k, m]);
+  const b1 = b.input('b1', [k, 1]);
+  const E = b.input('E', [m, N]);
+  const f = (z: string): string => activation(b, cfg.nonlinearity, z).h;
+
+  const netEmbedding = b.node('MatMul', [W1, E]);
+  const sfa = f(b.node('Add', [netEmbedding, b1]));
+  const max = b.node('ReduceMax', [sfa], { keepdims: 0, axes: [1] });
+  const sum = b.node('ReduceSum', [sfa, b.constant([1], [1], 'int64')], { keepdims: 0 });
+  const ratio = b.node('Div', [max, b.node('Add', [sum, b.scalar(1e-10)])]);
+  b.output(ratio, 'ratio', [k]);
+  b.output(max, 'max', [k]);
+  if (full) {
+    const W2 = b.input('W2', [out, k]);
+    const keep = b.input('keep', [1, N]); // 0 for the extra features, 1 elsewhere
+    const extra = b.input('extra', [m, 1]); // sum of the extra features' embeddings
+    const ampX = b.input('amp_x', ['F', m]); // row f: the embedding of the f-th response's feature
+    const amp = b.input('amp', ['A']);
+    const readout = b.input('readout', ['F', 1, out]); // the output coordinate (or direction) read
+
+    // Many-feature activations: f(W1 E diag(keep) + (W1 extra + b1)).
+    const offset = b.node('Add', [b.node('MatMul', [W1, extra]), b1]);
+    const mfa = f(b.node('Add', [b.node('Mul', [netEmbedding, keep]), offset]));
+    const sfo = b.node('MatMul', [W2, sfa]);
+    // (W2 W1) E: a sixth of the work of W2 (W1 E) at the paper's sizes.
+    const linear = b.node('MatMul', [b.node('MatMul', [W2, W1]), E]);
+
+    // Amplitude response: h[f, :, a] = f(amp[a] W1 x_f + b1); y = w_f h with w_f = readout_f W2,
+    // masked to the neurons of one bias sign.
+    const u = b.node('Unsqueeze', [b.node('Gemm', [ampX, W1], { transB: 1 }), b.constant([2], [1], 'int64')]); // [F, k, 1]
+    const h = f(b.node('Add', [b.node('Mul', [u, amp]), b1])); // [F, k, A]
+    const w = b.node('MatMul', [readout, W2]); // [F, 1, k]
+    const bias = b.node('Reshape', [b1, b.constant([k], [1], 'int64')]);
+    const negative = b.node('Cast', [b.node('Less', [bias, b.scalar(0)])], { to: 1 });
+    const positive = b.node('Sub', [b.scalar(1), negative]);
+    const w3 = b.node('Concat', [w, b.node('Mul', [w, negative]), b.node('Mul', [w, positive])], { axis: 1 }); // [F, 3, k]
+    const response = b.node('MatMul', [w3, h]); // [F, 3, A]
+
+    b.output(netEmbedding, 'net_embedding', [k, N]);
+    b.output(mfa, 'mfa', [k, N]);
+    b.output(sfo, 'sfo', [out, N]);
+    b.output(linear, 'linear', [out, N]);
+    b.output(response, 'response', ['F', 3, 'A']);
+  }
+  b.output(sfa, 'sfa', [k, N]);
+  return b.encode(full ? 'snapshot_analysis' : 'single_feature_activations');
+}
+
+function summarise(cfg: AnalysisConfig, ratio: Float32Array, max: Float32Array, b1: Float32Array): MonosemanticitySummary {
+  let mono = 0;
+  let dead = 0;
+  for (let n = 0; n < ratio.length; n++) {
+    if (ratio[n]! > MONO_THRESHOLD) mono++;
+    if (!(max[n]! > 0)) dead++;
+  }
+  let biasSum = 0;
+  for (const x of b1) biasSum += x;
+  return {
+    monosemantic_neurons: mono,
+    monosemantic_per_feature: mono / cfg.N,
+    monosemantic_per_neuron: mono / cfg.k,
+    dead_neurons: dead,
+    mean_bias: biasSum / cfg.k,
+  };
+}
+
+/**
+ * Analyses snapshots of one configuration, keeping its ORT sessions between calls (a run's
+ * snapshots share their shapes). Call `release()` when done.
+ */
+export class SnapshotAnalyser {
+  readonly cfg: AnalysisConfig;
+  readonly out: number;
+  private readonly sessions = new Map<'sfa' | 'full', Promise<ort.InferenceSession>>();
+
+  constructor(
+    cfg: AnalysisConfig,
+    private readonly options: AnalyserOptions = {},
+  ) {
+    this.cfg = { N: cfg.N, m: cfg.m, k: cfg.k, nonlinearity: cfg.nonlinearity, task: cfg.task };
+    this.out = outputWidth(cfg);
+  }
+
+  private session(kind: 'sfa' | 'full'): Promise<ort.InferenceSession> {
+    let s = this.sessions.get(kind);
+    if (!s) {
+      const opts: ort.InferenceSession.SessionOptions = this.options.threads ? { intraOpNumThreads: this.options.threads } : {};
+      s = ort.InferenceSession.create(buildModel(this.cfg, kind === 'full'), opts);
+      this.sessions.set(kind, s);
+    }
+    return s;
+  }
+
+  private firstLayerFeeds(layer: FirstLayer, E: Float32Array): Record<string, ort.Tensor> {
+    const { k, m, N } = this.cfg;
+    return {
+      W1: new ort.Tensor('float32', checkLength('W1', layer.W1, k * m, 'k x m'), [k, m]),
+      b1: new ort.Tensor('float32', checkLength('b1', layer.b1, k, 'k'), [k, 1]),
+      E: new ort.Tensor('float32', checkLength('E', E, m * N, 'm x N'), [m, N]),
+    };
+  }
+
+  /** SFA (k x N) and each neuron's monosemanticity ratio. */
+  async singleFeatureActivations(layer: FirstLayer, E: Float32Array): Promise<SingleFeatureActivations> {
+    const session = await this.session('sfa');
+    const r = await session.run(this.firstLayerFeeds(layer, E), ['sfa', 'ratio']);
+    return { sfa: matrix(this.cfg.k, this.cfg.N, r.sfa!.data as Float32Array), ratio: r.ratio!.data as Float32Array };
+  }
+
+  /** The paper's scalar measures of a snapshot (no matrices leave ORT). */
+  async monosemanticity(layer: FirstLayer, E: Float32Array): Promise<MonosemanticitySummary> {
+    const session = await this.session('sfa');
+    const r = await session.run(this.firstLayerFeeds(layer, E), ['ratio', 'max']);
+    return summarise(this.cfg, r.ratio!.data as Float32Array, r.max!.data as Float32Array, layer.b1);
+  }
+
+  /** Every measure of SnapshotAnalysis in one ORT call. */
+  async analyse(weights: SnapshotWeights, embeddings: AnalysisEmbeddings, opts: AnalyseOptions = {}): Promise<SnapshotAnalysis> {
+    const { k, m, N, task } = this.cfg;
+    const out = this.out;
+    const E = embeddings.E;
+    const extraFeatures = checkFeatures('extraFeatures', opts.extraFeatures ?? [], N);
+    const requested = checkFeatures('amplitudeFeatures', opts.amplitudeFeatures ?? [0], N);
+    const A = opts.amplitudes ?? DEFAULT_AMPLITUDES;
+    if (!Number.isInteger(A) || A < 2) throw new RangeError(`amplitudes: ${A} must be an integer >= 2`);
+    checkLength('E', E, m * N, 'm x N');
+    if (task === 're-projector') checkLength('F (the re-projector target embedding)', embeddings.F, m * N, 'm x N');
+
+    const keep = new Float32Array(N).fill(1);
+    const extra = new Float32Array(m);
+    for (const e of extraFeatures) {
+      keep[e] = 0;
+      for (let i = 0; i < m; i++) extra[i]! += E[i * N + e]!;
+    }
+    // An empty request still runs one response (feature 0) so that no tensor is empty.
+    const features = requested.length > 0 ? requested : [0];
+    const F = features.length;
+    const ampX = new Float32Array(F * m);
+    const readout = new Float32Array(F * out);
+    features.forEach((j, f) => {
+      for (let i = 0; i < m; i++) ampX[f * m + i] = E[i * N + j]!;
+      if (task === 're-projector') {
+        // The target of a e_j is a F[:, j]: read the output along F[:, j] / |F[:, j]|^2, whose
+        // ideal response is again the identity a.
+        const T = embeddings.F!;
+        let norm2 = 0;
+        for (let i = 0; i < m; i++) norm2 += T[i * N + j]! ** 2;
+        for (let i = 0; i < m; i++) readout[f * out + i] = norm2 > 0 ? T[i * N + j]! / norm2 : 0;
+      } else {
+        readout[f * out + j] = 1;
+      }
+    });
+    const amplitude = Float32Array.from({ length: A }, (_, a) => a / (A - 1));
+
+    const session = await this.session('full');
+    const r = await session.run({
+      ...this.firstLayerFeeds(weights, E),
+      W2: new ort.Tensor('float32', checkLength('W2', weights.W2, out * k, 'out x k'), [out, k]),
+      keep: new ort.Tensor('float32', keep, [1, N]),
+      extra: new ort.Tensor('float32', extra, [m, 1]),
+      amp_x: new ort.Tensor('float32', ampX, [F, m]),
+      amp: new ort.Tensor('float32', amplitude, [A]),
+      readout: new ort.Tensor('float32', readout, [F, 1, out]),
+    });
+    const data = (name: string) => r[name]!.data as Float32Array;
+    const sfa = matrix(k, N, data('sfa'));
+    const ratio = data('ratio');
+    const order = heatmapOrder(sfa);
+    const biases = new Float32Array(k);
+    for (let p = 0; p < k; p++) biases[p] = weights.b1[order.neurons[p]!]!;
+    const response = data('response');
+    return {
+      k,
+      m,
+      N,
+      out,
+      ...summarise(this.cfg, ratio, data('max'), weights.b1),
+      single_feature_activations: sfa,
+      monosemanticity_ratio: ratio,
+      heatmap_order: order,
+      biases_in_heatmap_order: biases,
+      extra_features: extraFeatures,
+      many_feature_activations: matrix(k, N, data('mfa')),
+      single_feature_outputs: matrix(out, N, data('sfo')),
+      net_embedding: matrix(k, N, data('net_embedding')),
+      linear_model: matrix(out, N, data('linear')),
+      amplitude_response: requested.map((feature, f) => ({
+        feature,
+        amplitude,
+        full: response.slice((f * 3 + 0) * A, (f * 3 + 1) * A),
+        negative_bias: response.slice((f * 3 + 1) * A, (f * 3 + 2) * A),
+        positive_bias: response.slice((f * 3 + 2) * A, (f * 3 + 3) * A),
+      })),
+    };
+  }
+
+  async release(): Promise<void> {
+    const sessions = [...this.sessions.values()];
+    this.sessions.clear();
+    for (const s of sessions) await (await s).release();
+  }
+}
+
+async function withAnalyser<T>(cfg: AnalysisConfig, options: AnalyserOptions, fn: (a: SnapshotAnalyser) => Promise<T>): Promise<T> {
+  const analyser = new SnapshotAnalyser(cfg, options);
+  try {
+    return await fn(analyser);
+  } finally {
+    await analyser.release();
+  }
+}
+
+/** SFA (k x N) and the monosemanticity ratio per neuron of one first layer. */
+export function singleFeatureActivations(cfg: AnalysisConfig, layer: FirstLayer, E: Float32Array, options: AnalyserOptions = {}): Promise<SingleFeatureActivations> {
+  return withAnalyser(cfg, options, (a) => a.singleFeatureActivations(layer, E));
+}
+
+/** Monosemantic neuron count, / N, / k, dead neurons and mean bias of one first layer. */
+export function monosemanticity(cfg: AnalysisConfig, layer: FirstLayer, E: Float32Array, options: AnalyserOptions = {}): Promise<MonosemanticitySummary> {
+  return withAnalyser(cfg, options, (a) => a.monosemanticity(layer, E));
+}
+
+/** Every measure of one snapshot (see SnapshotAnalysis); for many snapshots, reuse a SnapshotAnalyser. */
+export function analyseSnapshot(
+  cfg: AnalysisConfig,
+  weights: SnapshotWeights,
+  embeddings: AnalysisEmbeddings,
+  opts: AnalyseOptions & AnalyserOptions = {},
+): Promise<SnapshotAnalysis> {
+  return withAnalyser(cfg, { threads: opts.threads }, (a) => a.analyse(weights, embeddings, opts));
+}

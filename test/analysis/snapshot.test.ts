@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { at, column } from '../../src/analysis/matrix.js';
+import { analyseSnapshot, monosemanticity, singleFeatureActivations, SnapshotAnalyser, type AnalysisConfig } from '../../src/analysis/snapshot.js';
+
+const identity = (n: number) => Float32Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0));
+
+/**
+ * N = m = 4 with E = I: neurons 0-3 each read one feature (W1 rows = E columns, b1 = 0), neuron
+ * 4 reads features 0 and 1, neuron 5 reads feature 2 but its bias is -10 (dead).
+ */
+const cfg: AnalysisConfig = { N: 4, m: 4, k: 6, nonlinearity: 'ReLU', task: 'decoder' };
+const E = identity(4);
+const W1 = Float32Array.from([
+  ...[1, 0, 0, 0],
+  ...[0, 1, 0, 0],
+  ...[0, 0, 1, 0],
+  ...[0, 0, 0, 1],
+  ...[1, 1, 0, 0],
+  ...[0, 0, 1, 0],
+]);
+const b1 = Float32Array.from([0, 0, 0, 0, 0, -10]);
+const W2 = Float32Array.from({ length: 4 * 6 }, (_, i) => (i % 7 === 0 ? 1 : 0)); // out x k: W2[j, j] = 1
+
+describe('monosemanticity of hand-built weights', () => {
+  it('counts one-feature neurons as monosemantic, not a two-feature neuron nor a dead one', async () => {
+    const { sfa, ratio } = await singleFeatureActivations(cfg, { W1, b1 }, E);
+    expect(sfa.rows).toBe(6);
+    expect(sfa.cols).toBe(4);
+    expect([...sfa.data]).toEqual([...W1.subarray(0, 20), 0, 0, 0, 0]);
+    expect(ratio[0]).toBeGreaterThan(0.999);
+    expect(ratio[4]).toBeCloseTo(0.5, 6);
+    expect(ratio[5]).toBe(0);
+    const m = await monosemanticity(cfg, { W1, b1 }, E);
+    expect(m).toEqual({ monosemantic_neurons: 4, monosemantic_per_feature: 1, monosemantic_per_neuron: 4 / 6, dead_neurons: 1, mean_bias: -10 / 6 });
+  });
+
+  it('a fully monosemantic layer: W1 rows = E columns, b1 = 0, m = N = k', async () => {
+    const m = await monosemanticity({ ...cfg, k: 4 }, { W1: identity(4), b1: new Float32Array(4) }, E);
+    expect(m.monosemantic_per_feature).toBe(1);
+    expect(m.monosemantic_per_neuron).toBe(1);
+  });
+
+  it('the full analysis agrees, with the heat-map order and the biases in that order', async () => {
+    const a = await analyseSnapshot(cfg, { W1, b1, W2 }, { E });
+    expect(a).toMatchObject({ k: 6, m: 4, N: 4, out: 4, monosemantic_neurons: 4, dead_neurons: 1, mean_bias: -10 / 6 });
+    // Neurons 0-3 score N = 4, neuron 4 scores 4 * 1 / 2 = 2, neuron 5 is dead.
+    expect([...a.heatmap_order.neurons]).toEqual([0, 1, 2, 3, 4, 5]);
+    expect([...a.heatmap_order.features]).toEqual([0, 1, 2, 3]);
+    expect([...a.biases_in_heatmap_order]).toEqual([0, 0, 0, 0, 0, -10]);
+    expect(a.single_feature_outputs).toMatchObject({ rows: 4, cols: 4 });
+    expect([...a.single_feature_outputs.data]).toEqual([...identity(4)]);
+  });
+
+  it('reuses the activation of the training graph (SoLU: z e^z)', async () => {
+    const solu = { ...cfg, nonlinearity: 'SoLU' as const };
+    const bias = Float32Array.from([0.5, -0.5, 0, 0, 0, -1]);
+    const { sfa } = await singleFeatureActivations(solu, { W1, b1: bias }, E);
+    for (let n = 0; n < 6; n++) {
+      for (let j = 0; j < 4; j++) {
+        const z = W1[n * 4 + j]! + bias[n]!;
+        expect(at(sfa, n, j)).toBeCloseTo(z * Math.exp(z), 5);
+      }
+    }
+  });
+});
+
+describe('many-feature activations', () => {
+  it('equal the single-feature activations when the extra set is empty', async () => {
+    const a = await analyseSnapshot(cfg, { W1, b1, W2 }, { E }, { extraFeatures: [] });
+    expect(a.many_feature_activations.data).toEqual(a.single_feature_activations.data);
+  });
+
+  it('switch the extra features on in every input, once', async () => {
+    const a = await analyseSnapshot(cfg, { W1, b1, W2 }, { E }, { extraFeatures: [1] });
+    expect(a.extra_features).toEqual([1]);
+    // Input for feature j: e_j + e_1 (just e_1 for j = 1). Neuron 4 reads e_0 + e_1.
+    expect([...column(a.many_feature_activations, 0)]).toEqual([1, 1, 0, 0, 2, 0]);
+    expect([...column(a.many_feature_activations, 1)]).toEqual([0, 1, 0, 0, 1, 0]);
+    expect([...column(a.many_feature_activations, 3)]).toEqual([0, 1, 0, 1, 1, 0]);
+  });
+
+  it('reject features out of range', async () => {
+    await expect(analyseSnapshot(cfg, { W1, b1, W2 }, { E }, { extraFeatures: [4] })).rejects.toThrow(/extraFeatures: 4 is not a feature/);
+  });
+});
+
+describe('matrices of a tiny model (k = 2, m = 2, N = 3)', () => {
+  const tiny: AnalysisConfig = { N: 3, m: 2, k: 2, nonlinearity: 'ReLU', task: 'decoder' };
+  const w = {
+    W1: Float32Array.from([1, 2, 3, 4]), // k x m
+    b1: Float32Array.from([-2, 0]),
+    W2: Float32Array.from([1, 0, 0, 1, 1, 1]), // out x k = 3 x 2
+  };
+  const emb = { E: Float32Array.from([1, 0, 1, 0, 1, 1]) }; // m x N
+
+  it('net embedding W1 E, linear model W2 W1 E and single-feature outputs W2 f(W1 E + b1)', async () => {
+    const a = await analyseSnapshot(tiny, w, emb);
+    expect(a.net_embedding).toEqual({ rows: 2, cols: 3, data: Float32Array.from([1, 2, 3, 3, 4, 7]) });
+    expect(a.linear_model).toEqual({ rows: 3, cols: 3, data: Float32Array.from([1, 2, 3, 3, 4, 7, 4, 6, 10]) });
+    // SFA = relu([[-1, 0, 1], [3, 4, 7]]) = [[0, 0, 1], [3, 4, 7]].
+    expect([...a.single_feature_activations.data]).toEqual([0, 0, 1, 3, 4, 7]);
+    expect(a.single_feature_outputs).toEqual({ rows: 3, cols: 3, data: Float32Array.from([0, 0, 1, 3, 4, 7, 3, 4, 8]) });
+  });
+
+  it('amplitude response of one feature: full model and the neurons of each bias sign', async () => {
+    // Feature 2: W1 E[:, 2] = [3, 7], h(a) = relu([3a - 2, 7a]); output 2 reads W2[2, :] = [1, 1].
+    const a = await analyseSnapshot(tiny, w, emb, { amplitudeFeatures: [2], amplitudes: 3 });
+    expect(a.amplitude_response).toHaveLength(1);
+    const r = a.amplitude_response[0]!;
+    expect(r.feature).toBe(2);
+    expect([...r.amplitude]).toEqual([0, 0.5, 1]);
+    expect([...r.full]).toEqual([0, 3.5, 8]);
+    expect([...r.negative_bias]).toEqual([0, 0, 1]);
+    expect([...r.positive_bias]).toEqual([0, 3.5, 7]);
+  });
+
+  it('for the re-projector, reads the output along F[:, j] / |F[:, j]|^2', async () => {
+    const rp: AnalysisConfig = { ...tiny, task: 're-projector' };
+    const F = Float32Array.from([0, 0, 1, 0, 0, 1]); // F[:, 2] = [1, 1]
+    const a = await analyseSnapshot(rp, { ...w, W2: Float32Array.from([1, 0, 0, 1]) }, { ...emb, F }, { amplitudeFeatures: [2], amplitudes: 3 });
+    expect(a.out).toBe(2);
+    const r = a.amplitude_response[0]!;
+    // y(a) = h(a) = [relu(3a - 2), 7a]; (y . [1, 1]) / 2.
+    expect([...r.full]).toEqual([0, 1.75, 4]);
+    expect([...r.negative_bias]).toEqual([0, 0, 0.5]);
+    expect([...r.positive_bias]).toEqual([0, 1.75, 3.5]);
+  });
+
+  it('a reused analyser gives the same answers for several snapshots', async () => {
+    const analyser = new SnapshotAnalyser(tiny, { threads: 1 });
+    try {
+      const first = await analyser.analyse(w, emb);
+      const second = await analyser.analyse({ ...w, b1: Float32Array.from([-10, -10]) }, emb);
+      expect(second.dead_neurons).toBe(2);
+      expect((await analyser.analyse(w, emb)).single_feature_outputs).toEqual(first.single_feature_outputs);
+      expect(await analyser.monosemanticity(w, emb.E)).toMatchObject({ monosemantic_neurons: first.monosemantic_neurons, mean_bias: -1 });
+    } finally {
+      await analyser.release();
+    }
+  });
+
+  it('rejects weights of the wrong size', async () => {
+    await expect(analyseSnapshot(tiny, { ...w, W2: new Float32Array(5) }, emb)).rejects.toThrow(/W2 has 5 values, expected out x k = 6/);
+  });
+});
