@@ -7,6 +7,7 @@ import { PACKAGE_VERSION } from '../sweep/run.js';
 import { EXIT_FAILURE, EXIT_USAGE, fail, UsageError } from './errors.js';
 import { analyseCommand } from './analyse.js';
 import { batchCommand } from './batch.js';
+import { reportCommand } from './report.js';
 import { runsCommand } from './runs.js';
 import { sweepCommand } from './sweep.js';
 import { trainCommand } from './train.js';
@@ -22,6 +23,7 @@ export function program(): Command {
   cmd.addCommand(sweepCommand());
   cmd.addCommand(batchCommand());
   cmd.addCommand(runsCommand());
+  cmd.addCommand(reportCommand());
   cmd.addCommand(analyseCommand());
   for (const sub of cmd.commands) sub.exitOverride().configureOutput(cmd.configureOutput());
   return cmd;

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { decode } from 'fast-png';
+import { describe, expect, it } from 'vitest';
+import { tempDir, toymodels } from './cli.js';
+
+const FIGURES = ['training', 'mono-vs-sweep', 'sfa-heatmaps', 'biases', 'many-feature', 'sfa-lines', 'grid'];
+
+describe('toymodels report', () => {
+  it('writes every figure as PNG and SVG and a report.md for a smoke-scale grid sweep', () => {
+    const store = tempDir();
+    const out = path.join(tempDir(), 'report');
+    const sweep = toymodels(['sweep', '--N', '32', '--m', '8', '--k', '64', '--scale', 'smoke', '--grid', 'learning_rate=0.003,0.03', 'initial_bias=0,-0.5', '--name', 'g', '--store', store]);
+    expect(sweep.code, sweep.stderr).toBe(0);
+    const r = toymodels(['report', 'g', '--store', store, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const listed = r.stdout.trim().split('\n');
+    expect(listed).toHaveLength(FIGURES.length * 2 + 1);
+    for (const name of FIGURES) {
+      const svg = readFileSync(path.join(out, `${name}.svg`), 'utf8');
+      expect(svg).toMatch(/^<svg/);
+      expect(svg).toContain('smoke (batch 2^5, 2^6 steps)');
+      const png = decode(readFileSync(path.join(out, `${name}.png`)));
+      expect(png.width).toBeGreaterThan(100);
+      expect(png.height).toBeGreaterThan(100);
+      // Not blank: some pixel differs from the top-left (background) one.
+      const px = png.channels;
+      const differs = Array.from({ length: png.width * png.height }, (_, i) => i).some((i) =>
+        [0, 1, 2].some((c) => png.data[i * px + c] !== png.data[c]),
+      );
+      expect(differs, name).toBe(true);
+    }
+    const md = readFileSync(path.join(out, 'report.md'), 'utf8');
+    expect(md).toContain('**Scale: smoke (batch 2^5, 2^6 steps).**');
+    expect(md).toMatch(/\| learning rate \| initial mean bias \| status \| final loss \| mono \/ N \| mono \/ k \| mean bias \| run \|/);
+    expect(md.match(/\| finished \|/g)).toHaveLength(4);
+    for (const name of FIGURES) expect(md).toContain(`![${name}](${name}.png)`);
+  });
+
+  it('names the known sweeps when the sweep does not exist', () => {
+    const store = tempDir();
+    toymodels(['sweep', '--N', '32', '--m', '8', '--k', '64', '--scale', 'smoke', '--sweep_var', 'seed', '--sweep_values', '1', '--name', 'one', '--store', store]);
+    const r = toymodels(['report', 'nope', '--store', store, '--out', tempDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/no sweep "nope" .*sweeps there: one$/);
+  });
+});
