@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { RunConfig } from '../config/schema.js';
 import { StoreError } from './errors.js';
 import { nullFieldsToNaN } from './json.js';
-import type { RunRow, RunStatus, RunSummary, StoredRunConfig, SweepLink, SweepRow } from './types.js';
+import type { RunProgress, RunRow, RunStatus, RunSummary, StoredRunConfig, SweepLink, SweepRow } from './types.js';
 
 // Migration i takes the schema from user_version i to i + 1. Never edit one that has shipped:
 // append a new one (e.g. ALTER TABLE) instead.
@@ -37,6 +37,8 @@ const MIGRATIONS = [
     PRIMARY KEY (sweep, run_id)
   );
   CREATE INDEX sweep_runs_point ON sweep_runs (sweep, point);`,
+  // Live progress of running runs, for the dashboard: steps done, of how many, latest loss.
+  `ALTER TABLE runs ADD COLUMN progress TEXT;`,
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -62,6 +64,7 @@ interface RawRow {
   finished_at: string | null;
   config: string;
   final: string | null;
+  progress: string | null;
 }
 
 interface RawSweep {
@@ -115,6 +118,11 @@ export class RunIndex {
     })();
   }
 
+  /** Records a running run's progress; ignored once the run has left `running`. */
+  progress(id: string, progress: RunProgress): void {
+    this.db.prepare(`UPDATE runs SET progress = ? WHERE id = ? AND status = 'running'`).run(JSON.stringify(progress), id);
+  }
+
   /** Marks a `running` row `interrupted` (its process is gone); false if it was not running. */
   interrupt(id: string): boolean {
     return this.db.prepare(`UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'`).run(id).changes === 1;
@@ -142,7 +150,7 @@ export class RunIndex {
   sweepRuns(name: string): { point: number; run: RunRow }[] {
     const rows = this.db
       .prepare(
-        `SELECT l.point, r.id, r.status, r.created_at, r.finished_at, r.config, r.final FROM sweep_runs l
+        `SELECT l.point, r.id, r.status, r.created_at, r.finished_at, r.config, r.final, r.progress FROM sweep_runs l
          JOIN runs r ON r.id = l.run_id WHERE l.sweep = ? ORDER BY r.created_at, r.rowid`,
       )
       .all(name) as (RawRow & { point: number })[];
@@ -177,13 +185,13 @@ export class RunIndex {
     }
     const where = conditions.length ? `WHERE ${conditions.map(([c]) => `${c} = ?`).join(' AND ')}` : '';
     const rows = this.db
-      .prepare(`SELECT id, status, created_at, finished_at, config, final FROM runs ${where} ORDER BY created_at, rowid`)
+      .prepare(`SELECT id, status, created_at, finished_at, config, final, progress FROM runs ${where} ORDER BY created_at, rowid`)
       .all(...conditions.map(([, v]) => v)) as RawRow[];
     return rows.map((row) => this.parse(row));
   }
 
   get(id: string): RunRow | undefined {
-    const row = this.db.prepare('SELECT id, status, created_at, finished_at, config, final FROM runs WHERE id = ?').get(id);
+    const row = this.db.prepare('SELECT id, status, created_at, finished_at, config, final, progress FROM runs WHERE id = ?').get(id);
     return row ? this.parse(row as RawRow) : undefined;
   }
 
@@ -194,7 +202,8 @@ export class RunIndex {
   private parse(row: RawRow): RunRow {
     try {
       const final = row.final === null ? null : (nullFieldsToNaN(JSON.parse(row.final) as object) as unknown as RunSummary);
-      return { ...row, config: JSON.parse(row.config) as StoredRunConfig, final };
+      const progress = row.progress === null ? null : (nullFieldsToNaN(JSON.parse(row.progress) as object) as unknown as RunProgress);
+      return { ...row, config: JSON.parse(row.config) as StoredRunConfig, final, progress };
     } catch (e) {
       throw new StoreError(`${this.file}: run ${row.id} has a corrupt JSON column (${(e as Error).message})`);
     }

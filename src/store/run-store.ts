@@ -7,7 +7,7 @@ import path from 'node:path';
 import { StoreError, reason } from './errors.js';
 import { readRunFolder, writeRunFolder } from './run-folder.js';
 import { RunIndex, type RunFilter } from './run-index.js';
-import type { LoadedRun, RunRecord, RunRow, StoredRunConfig, SweepLink, SweepRow } from './types.js';
+import type { LoadedRun, RunProgress, RunRecord, RunRow, StoredRunConfig, SweepLink, SweepRow } from './types.js';
 
 export { StoreError } from './errors.js';
 export { RUN_FILES, RUN_FORMAT, tensorShapes, type TensorShapes } from './run-folder.js';
@@ -87,6 +87,11 @@ export class RunStore {
     // Ids may come from the command line; the pattern also keeps paths inside the store.
     if (!RUN_ID.test(id)) throw new StoreError(`${JSON.stringify(id)} is not a run id (expected e.g. 20261126-150102-a1b2c3)`);
     return readRunFolder(path.join(this.dir, id), id);
+  }
+
+  /** Records a running run's progress for live views (the dashboard); cheap, one row update. */
+  reportProgress(id: string, progress: Omit<RunProgress, 'at'>): void {
+    this.index.progress(id, { ...progress, at: new Date().toISOString() });
   }
 
   /** Marks a run whose process is gone as `interrupted`; false if it was not `running`. */

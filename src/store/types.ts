@@ -62,6 +62,16 @@ export interface RunRow {
   finished_at: string | null;
   config: StoredRunConfig;
   final: RunSummary | null;
+  /** The latest progress a running run reported (kept after it ends); null before the first. */
+  progress: RunProgress | null;
+}
+
+/** How far a run has got: steps done of `steps`, and the latest recorded data loss. */
+export interface RunProgress {
+  step: number;
+  steps: number;
+  loss: number;
+  at: string;
 }
 
 /** A sweep as stored: its name, its specification (owned by src/sweep) and its scale's label. */

@@ -39,7 +39,17 @@ export async function trainAndRecord(
   const config: StoredRunConfig = { ...cfg, threads: opts.threads, version: PACKAGE_VERSION };
   const id = store.startRun(config, opts.link);
   opts.onStart?.(id);
-  const result = await train(cfg, { threads: opts.threads, onProgress: opts.onProgress });
+  // Progress goes to the store at most once a second, for live views of running runs.
+  let reported = 0;
+  const onProgress = (p: Progress) => {
+    opts.onProgress?.(p);
+    const now = performance.now();
+    if (now - reported >= 1000 || p.step === p.steps) {
+      reported = now;
+      store.reportProgress(id, p);
+    }
+  };
+  const result = await train(cfg, { threads: opts.threads, onProgress });
   const metrics = await monosemanticity(cfg, result.params, result.embeddings.E, { threads: opts.threads });
   const summary: RunSummary = {
     status: result.status,

@@ -73,7 +73,7 @@ describe('RunStore', () => {
     const c = config();
     const id = store.startRun(c);
     expect(id).toMatch(/^\d{8}-\d{6}-[0-9a-f]{6}$/);
-    expect(store.getRun(id)).toEqual({ id, status: 'running', created_at: expect.any(String), finished_at: null, config: c, final: null });
+    expect(store.getRun(id)).toEqual({ id, status: 'running', created_at: expect.any(String), finished_at: null, config: c, final: null, progress: null });
     expect(store.listRuns().map((r) => [r.id, r.status])).toEqual([[id, 'running']]);
     expect(entries()).toEqual([]);
     expect(store.getRun('20000101-000000-000000')).toBeUndefined();
@@ -213,12 +213,19 @@ describe('RunStore', () => {
     expect(() => store.loadRun(id)).toThrow(/tensor step_0\.W1 has shape \[3, 2\], the config implies \[4, 2\]/);
   });
 
+  it('records the progress of a running run, and stops once it has finished', () => {
+    const c = config();
+    const id = store.startRun(c);
+    store.reportProgress(id, { step: 32, steps: 64, loss: 1.5 });
+    expect(store.getRun(id)!.progress).toMatchObject({ step: 32, steps: 64, loss: 1.5 });
+  });
+
   it('refuses an index written by a newer schema', () => {
     store.close();
     const db = new Database(path.join(dir, 'index.sqlite'));
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    expect(() => (store = new RunStore(dir))).toThrow(/schema version 2 is newer/);
+    expect(() => (store = new RunStore(dir))).toThrow(new RegExp(`schema version ${SCHEMA_VERSION + 1} is newer`));
     store = new RunStore(fs.mkdtempSync(path.join(os.tmpdir(), 'toymodels-store-'))); // for afterEach
     fs.rmSync(store.dir, { recursive: true, force: true });
   });
