@@ -9,6 +9,7 @@ import { analyseCommand } from './analyse.js';
 import { batchCommand } from './batch.js';
 import { reportCommand } from './report.js';
 import { runsCommand } from './runs.js';
+import { serveCommand } from './serve.js';
 import { sweepCommand } from './sweep.js';
 import { trainCommand } from './train.js';
 
@@ -25,6 +26,7 @@ export function program(): Command {
   cmd.addCommand(runsCommand());
   cmd.addCommand(reportCommand());
   cmd.addCommand(analyseCommand());
+  cmd.addCommand(serveCommand());
   for (const sub of cmd.commands) sub.exitOverride().configureOutput(cmd.configureOutput());
   return cmd;
 }

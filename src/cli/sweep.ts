@@ -1,5 +1,6 @@
 // `toymodels sweep`: any config fields swept, one (the seed's --sweep_var/--sweep_values) or a grid.
 import { Command } from 'commander';
+import { SWEEP_NAME } from '../store/run-store.js';
 import { specDigest, type SweepSpec } from '../sweep/spec.js';
 import { parseVariable } from '../sweep/values.js';
 import { UsageError } from './errors.js';
@@ -20,7 +21,7 @@ export function sweepCommand(): Command {
     if (variables.length === 0) throw new UsageError('nothing to sweep: give --sweep_var NAME --sweep_values V1 V2 ... or --grid NAME=V1,V2 ...');
     const base = { fixed: givenFields(opts), variables, scale: scaleFromOptions(opts) };
     const name = opts.name === undefined ? `${variables.map((v) => v.field).join('-')}-${base.scale.name}-${specDigest(base)}` : String(opts.name);
-    if (!/^[\w.@=+-]{1,100}$/.test(name)) throw new UsageError(`--name: ${JSON.stringify(name)} is not allowed: use letters, digits and _ . @ = + - (at most 100)`);
+    if (!SWEEP_NAME.test(name)) throw new UsageError(`--name: ${JSON.stringify(name)} is not allowed: use letters, digits and _ . @ = + - (at most 100)`);
     const spec: SweepSpec = { name, ...base };
     await runSweeps([spec], opts);
   });

@@ -57,7 +57,8 @@ const FILTER_COLUMNS: readonly string[] = ['status', ...CONFIG_COLUMNS];
 // write lock for milliseconds, so this only matters under heavy contention.
 const BUSY_TIMEOUT_MS = 15_000;
 
-interface RawRow {
+/** A runs row as SQLite returns it: JSON columns still text. */
+export interface RawRow {
   id: string;
   status: RunStatus;
   created_at: string;
@@ -67,7 +68,7 @@ interface RawRow {
   progress: string | null;
 }
 
-interface RawSweep {
+export interface RawSweep {
   name: string;
   spec: string;
   scale: string;
@@ -201,11 +202,18 @@ export class RunIndex {
 
   private parse(row: RawRow): RunRow {
     try {
-      const final = row.final === null ? null : (nullFieldsToNaN(JSON.parse(row.final) as object) as unknown as RunSummary);
-      const progress = row.progress === null ? null : (nullFieldsToNaN(JSON.parse(row.progress) as object) as unknown as RunProgress);
-      return { ...row, config: JSON.parse(row.config) as StoredRunConfig, final, progress };
+      return parseRunRow(row);
     } catch (e) {
       throw new StoreError(`${this.file}: run ${row.id} has a corrupt JSON column (${(e as Error).message})`);
     }
   }
+}
+
+/** Parses a row's JSON columns; throws on corrupt JSON. Non-finite numbers were stored as null. */
+export function parseRunRow(row: RawRow): RunRow {
+  const final = row.final === null ? null : (nullFieldsToNaN(JSON.parse(row.final) as object) as unknown as RunSummary);
+  const progress = row.progress === null ? null : (nullFieldsToNaN(JSON.parse(row.progress) as object) as unknown as RunProgress);
+  const config = JSON.parse(row.config) as StoredRunConfig;
+  if (typeof config !== 'object' || config === null) throw new Error('config is not an object');
+  return { ...row, config, final, progress };
 }

@@ -17,7 +17,10 @@ export type * from './types.js';
 export const DEFAULT_STORE_DIR = './runs';
 export const INDEX_FILE = 'index.sqlite';
 
-const RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
+/** What a run id looks like; also what keeps ids from the outside inside the store's folder. */
+export const RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
+/** What a sweep name may be (it appears in commands, URLs and file names). */
+export const SWEEP_NAME = /^[\w.@=+-]{1,100}$/;
 
 /** UTC time to the second, then random hex: ids sort by creation and do not collide across processes. */
 export function newRunId(now: Date = new Date()): string {

@@ -1,0 +1,107 @@
+// Shared bits of the pages: scale labels, swept-value labels, the page interface.
+import { fieldLabel, formatValue } from '../../src/figures/index.js';
+import type { RunConfig, RunRow, SeriesPoint, SweepValue, SweepVariable } from './api.js';
+
+/** What the live updates tell a page: the runs and sweeps that changed (ids/names or rows). */
+export interface ChangeHint {
+  runs?: unknown[];
+  sweeps?: unknown[];
+}
+
+export interface Page {
+  /** Re-fetches and redraws what changed; `hint` is the change event's payload, if any. */
+  refresh(hint?: ChangeHint): Promise<void>;
+  dispose?(): void;
+}
+
+export type PageFactory = (root: HTMLElement, params: { path: string[]; query: URLSearchParams }) => Page;
+
+/** Whether the change event names this run id / sweep name (unknown payloads count as yes). */
+export function mentions(list: unknown[] | undefined, key: string, field: 'id' | 'name'): boolean {
+  if (!Array.isArray(list)) return true;
+  return list.some((x) => x === key || (x !== null && typeof x === 'object' && (x as Record<string, unknown>)[field] === key));
+}
+
+const PRESETS: Record<string, [number, number]> = { smoke: [5, 6], laptop: [10, 13], paper: [13, 17] };
+
+/** A config field by name. */
+export function configField(c: RunConfig, key: string): unknown {
+  return (c as unknown as Record<string, unknown>)[key];
+}
+
+/** The scale of one run, as sweeps label theirs: "laptop (batch 2^10, 2^13 steps)". */
+export function runScale(c: Pick<RunConfig, 'log2_batch_size' | 'log2_training_steps'>): string {
+  const name = Object.entries(PRESETS).find(([, [b, s]]) => b === c.log2_batch_size && s === c.log2_training_steps)?.[0] ?? 'custom';
+  return `${name} (batch 2^${c.log2_batch_size}, 2^${c.log2_training_steps} steps)`;
+}
+
+/** The short scale for the runs table: 2^10 × 2^13. */
+export function shortScale(c: Pick<RunConfig, 'log2_batch_size' | 'log2_training_steps'>): string {
+  return `2^${c.log2_batch_size} × 2^${c.log2_training_steps}`;
+}
+
+/** "learning rate = 0.003, initial mean bias = -1". */
+export function pointTitle(variables: SweepVariable[], values: Record<string, SweepValue>): string {
+  return variables.map((v) => `${fieldLabel(v.field)} = ${formatValue(values[v.field] ?? '?')}`).join(', ');
+}
+
+/** The colour value of a sweep point: the swept value, or the values joined for a grid. */
+export function pointValue(variables: SweepVariable[], values: Record<string, SweepValue>): SweepValue {
+  if (variables.length === 1) return values[variables[0]!.field] ?? '?';
+  return variables.map((v) => formatValue(values[v.field] ?? '?')).join(' × ');
+}
+
+/** The figures' `sweep` field for a sweep's variables (a grid is coloured by the combination). */
+export function sweptField(variables: SweepVariable[]): { field: string; label?: string } {
+  if (variables.length === 1) return { field: variables[0]!.field };
+  return { field: 'point', label: variables.map((v) => fieldLabel(v.field)).join(' × ') };
+}
+
+/** The training-plot snapshot points of a series. */
+export function snapshotPoints(series: SeriesPoint[] | null | undefined): { log2_step: number; mono_per_feature: number; mean_bias: number }[] {
+  return (series ?? []).map((s) => ({ log2_step: s.log2_step, mono_per_feature: s.monosemantic_per_feature, mean_bias: s.mean_bias }));
+}
+
+/** The figures take finite numbers; the API sends null (or NaN) for a diverged loss. */
+export function lossRecord(l: { steps: number[]; loss: (number | null)[] } | null | undefined): { steps: number[]; loss: number[] } | undefined {
+  if (!l) return undefined;
+  return { steps: l.steps, loss: l.loss.map((v) => (v === null ? NaN : v)) };
+}
+
+/** The final snapshot step of a run: the last of its series, else 2^s - 1. */
+export function finalStep(run: RunRow, series?: SeriesPoint[] | null): number {
+  if (series && series.length) return series[series.length - 1]!.step;
+  return 2 ** run.config.log2_training_steps - 1;
+}
+
+/** A display size for a neurons × features heat map within maxW × maxH, cells kept square. */
+export function heatmapSize(rows: number, cols: number, maxW: number, maxH: number): { width: number; height: number } {
+  const aspect = rows / Math.max(1, cols);
+  let width = maxW;
+  let height = width / aspect;
+  if (height > maxH) {
+    height = maxH;
+    width = height * aspect;
+  }
+  return { width: Math.round(Math.max(width, Math.min(maxW, 160))), height: Math.round(Math.max(height, Math.min(maxH, 90))) };
+}
+
+/** The widest plot area for `n` heat maps side by side in `row` (at most three a row). */
+export function panelWidth(row: HTMLElement, n: number): number {
+  const perRow = Math.max(1, Math.min(3, n));
+  const avail = (row.clientWidth || 1300) - 20 * (perRow - 1);
+  // Each panel also has its y axis and colour legend beside the plot (about 150 px).
+  return Math.max(220, Math.min(520, Math.floor(avail / perRow) - 150));
+}
+
+export function isDone(run: RunRow | null | undefined): boolean {
+  return !!run && (run.status === 'finished' || run.status === 'diverged');
+}
+
+export function runHref(id: string): string {
+  return `#/runs/${encodeURIComponent(id)}`;
+}
+
+export function sweepHref(name: string): string {
+  return `#/sweeps/${encodeURIComponent(name)}`;
+}
