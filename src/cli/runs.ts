@@ -1,9 +1,9 @@
 // `toymodels runs`: the store's runs, as a table or as JSON.
 import { Command, Option } from 'commander';
 import { RunStore } from '../store/run-store.js';
+import { formatMetric as fmt } from '../sweep/summary.js';
 import { DEFAULT_STORE } from './train.js';
 
-const fmt = (x: number | null | undefined, digits = 4): string => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toPrecision(digits));
 
 export function runsCommand(): Command {
   return new Command('runs')

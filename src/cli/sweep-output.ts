@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import { formatValue, type SweepPoint, type SweepSpec } from '../sweep/spec.js';
 import type { SweepEvents, SweepOutcome } from '../sweep/pool.js';
 import { scaleLabel } from '../sweep/scale.js';
+import { formatMetric as num, summaryRows } from '../sweep/summary.js';
 import { batchSize } from '../config/schema.js';
 
 const pointLabel = (p: SweepPoint) =>
@@ -11,7 +12,6 @@ const pointLabel = (p: SweepPoint) =>
     .map(([k, v]) => `${k}=${formatValue(v)}`)
     .join(' ') || 'run';
 
-const num = (x: number | undefined | null, digits = 4) => (x === undefined || x === null || Number.isNaN(x) ? '-' : x.toPrecision(digits));
 
 /** An overall bar (runs, samples/s, ETA) with one bar per running run under it; plain lines when stderr is not a terminal. */
 export function sweepProgress(spec: SweepSpec): SweepEvents & { stop: () => void } {
@@ -71,17 +71,8 @@ export function sweepProgress(spec: SweepSpec): SweepEvents & { stop: () => void
 }
 
 export function sweepTable(spec: SweepSpec, outcomes: SweepOutcome[]): string {
-  const fields = spec.variables.map((v) => v.field);
-  const header = [...fields, 'status', 'final loss', 'mono/N', 'mono/k', 'mean bias', 'run'];
-  const rows = outcomes.map(({ point, run }) => [
-    ...fields.map((f) => formatValue(point.values[f]!)),
-    run?.status ?? 'missing',
-    num(run?.final?.data_loss),
-    num(run?.final?.monosemantic_per_feature, 3),
-    run?.final ? num(run.final.monosemantic_neurons / point.config.k, 3) : '-',
-    num(run?.final?.mean_bias, 3),
-    run?.id ?? '-',
-  ]);
+  const header = [...spec.variables.map((v) => v.field), 'status', 'final loss', 'mono/N', 'mono/k', 'mean bias', 'run'];
+  const rows = summaryRows(spec, outcomes);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const diverged = outcomes.filter((o) => o.run?.status === 'diverged');

@@ -6,7 +6,6 @@ import { analyseRun, finalSnapshot, reorder, SnapshotAnalyser, type RunAnalysis,
 import {
   biasPlot,
   fieldLabel,
-  formatValue,
   gridHeatmap,
   manyFeatureHeatmaps,
   monoVsSweep,
@@ -22,7 +21,8 @@ import { StoreError } from '../store/errors.js';
 import type { RunStore } from '../store/run-store.js';
 import { sweepOutcomes } from '../sweep/pool.js';
 import { scaleLabel } from '../sweep/scale.js';
-import type { SweepSpec } from '../sweep/spec.js';
+import { formatValue, type SweepSpec } from '../sweep/spec.js';
+import { summaryRows } from '../sweep/summary.js';
 
 /** At most this many runs get their own SFA heat map in the row (evenly spaced through the sweep). */
 export const HEATMAP_RUNS = 6;
@@ -48,7 +48,6 @@ export function spread(n: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => Math.round((i * (n - 1)) / (count - 1)));
 }
 
-const num = (x: number | undefined | null, digits = 4) => (x === undefined || x === null || Number.isNaN(x) ? '-' : x.toPrecision(digits));
 
 export async function writeSweepReport(store: RunStore, sweepName: string, outDir: string, opts: { threads?: number } = {}): Promise<{ files: ReportFile[]; markdown: string }> {
   const row = store.getSweep(sweepName);
@@ -158,19 +157,11 @@ export async function writeSweepReport(store: RunStore, sweepName: string, outDi
 }
 
 function reportMarkdown(spec: SweepSpec, scale: string, outcomes: ReturnType<typeof sweepOutcomes>, files: ReportFile[]): string {
-  const fields = spec.variables.map((v) => v.field);
-  const header = [...fields.map(fieldLabel), 'status', 'final loss', 'mono / N', 'mono / k', 'mean bias', 'run'];
-  const rows = outcomes.map(({ point, run }) => [
-    ...fields.map((f) => formatValue(point.values[f]!)),
-    run?.status ?? 'missing',
-    num(run?.final?.data_loss),
-    num(run?.final?.monosemantic_per_feature, 3),
-    run?.final ? num(run.final.monosemantic_neurons / point.config.k, 3) : '-',
-    num(run?.final?.mean_bias, 3),
-    run ? `\`${run.id}\`` : '-',
-  ]);
+  const header = [...spec.variables.map((v) => fieldLabel(v.field)), 'status', 'final loss', 'mono / N', 'mono / k', 'mean bias', 'run'];
+  // Run ids as code, so that GitHub does not turn them into numbers or links.
+  const rows = summaryRows(spec, outcomes).map((r) => r.map((cell, i) => (i === r.length - 1 && cell !== '-' ? `\`${cell}\`` : cell)));
   const fixed = Object.entries(spec.fixed)
-    .map(([k, v]) => `${k}=${typeof v === 'number' ? formatValue(v) : String(v)}`)
+    .map(([k, v]) => `${k}=${formatValue(v as number | string)}`)
     .join(', ');
   return [
     `# Sweep ${spec.name}${spec.batch ? ` (Table 1 batch ${spec.batch})` : ''}`,
