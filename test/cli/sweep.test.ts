@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunStore } from '../../src/store/run-store.js';
-import { tempDir, toymodels } from './cli.js';
+import { expectUsageError, tempDir, toymodels } from './cli.js';
 
 const TINY = ['--N', '32', '--m', '8', '--k', '64', '--scale', 'smoke'];
 
@@ -115,13 +115,6 @@ describe('sweep and batch bad input: one line, exit 2, nothing written', () => {
     [['batch', 'LR1', '--k', '512'], /--k: 512 .*set by batch LR1/],
     [['batch', 'LR1', '--jobs', '0'], /--jobs: "0" .*positive integer/],
   ])('%j', (args, message) => {
-    const cwd = tempDir();
-    const r = toymodels(args as string[], { cwd });
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    const lines = r.stderr.trim().split('\n');
-    expect(lines, r.stderr).toHaveLength(1);
-    expect(lines[0]).toMatch(message);
-    expect(existsSync(path.join(cwd, 'runs'))).toBe(false);
+    expectUsageError(args as string[], message);
   });
 });
