@@ -26,22 +26,21 @@ export interface SweepOutcome {
   run?: RunRow;
 }
 
+/** A run that finished or diverged is kept; any other status means its point is trained again. */
+const settled = (r?: RunRow): boolean => r?.status === 'finished' || r?.status === 'diverged';
+
 /** Points whose latest run finished or diverged are done; a `running` one was interrupted. */
 export function planSweep(store: RunStore, spec: SweepSpec): { points: SweepPoint[]; todo: SweepPoint[] } {
   const points = sweepPoints(spec);
   const done = new Set<number>();
-  for (const { point, run } of store.sweepRuns(spec.name)) {
-    if (run.status === 'finished' || run.status === 'diverged') done.add(point);
-  }
+  for (const { point, run } of store.sweepRuns(spec.name)) if (settled(run)) done.add(point);
   return { points, todo: points.filter((p) => !done.has(p.index)) };
 }
 
 export function sweepOutcomes(store: RunStore, spec: SweepSpec): SweepOutcome[] {
   const byPoint = new Map<number, RunRow>();
   for (const { point, run } of store.sweepRuns(spec.name)) {
-    const current = byPoint.get(point);
-    const settled = (r?: RunRow) => r?.status === 'finished' || r?.status === 'diverged';
-    if (!settled(current)) byPoint.set(point, run);
+    if (!settled(byPoint.get(point))) byPoint.set(point, run);
   }
   return sweepPoints(spec).map((point) => ({ point, run: byPoint.get(point.index) }));
 }
