@@ -5,6 +5,7 @@
 import { colormap, type Colormap } from './colormap.js';
 import { NUMBER_LABEL_EXPR, type Spec } from './common.js';
 import { matrixToPng, pngDataUrl } from './raster.js';
+import { MEASURE_LABELS } from './labels.js';
 import type { Matrix } from './types.js';
 
 /** The paper crops heat maps to 1024 neurons x 512 features and colours 0 to 1.02. */
@@ -119,4 +120,43 @@ export function heatmapSize(neurons: number, features: number, maxWidth: number,
   width = Math.max(width, Math.min(maxWidth, 120));
   height = Math.max(height, Math.min(maxHeight, 80));
   return { width: Math.round(width), height: Math.round(height) };
+}
+
+export interface HeatmapPanelOptions {
+  domain: [number, number];
+  legendTitle: string;
+  title?: string;
+  /** Fixed plot size; otherwise fitted into maxWidth x maxHeight with roughly square cells. */
+  width?: number;
+  height?: number;
+  maxWidth: number;
+  maxHeight: number;
+  maxNeurons?: number;
+  maxFeatures?: number;
+}
+
+/** A neurons x features panel: cropped as the paper does, sized, with the paper's axis titles. */
+export function heatmapPanel(matrix: Matrix, o: HeatmapPanelOptions): NeuronFeatureHeatmap {
+  const neurons = Math.min(matrix.rows, o.maxNeurons ?? HEATMAP_MAX_NEURONS);
+  const features = Math.min(matrix.cols, o.maxFeatures ?? HEATMAP_MAX_FEATURES);
+  const size = heatmapSize(neurons, features, o.width ?? o.maxWidth, o.height ?? o.maxHeight);
+  return {
+    matrix,
+    domain: o.domain,
+    width: o.width ?? size.width,
+    height: o.height ?? size.height,
+    xTitle: MEASURE_LABELS.neuron,
+    yTitle: MEASURE_LABELS.feature,
+    legendTitle: o.legendTitle,
+    ...(o.title !== undefined ? { title: o.title } : {}),
+    ...crop(o),
+  };
+}
+
+/** The crop limits a figure's input sets, leaving the paper's defaults where it sets none. */
+export function crop(input: { maxNeurons?: number; maxFeatures?: number }): Pick<HeatmapPanelOptions, 'maxNeurons' | 'maxFeatures'> {
+  return {
+    ...(input.maxNeurons !== undefined ? { maxNeurons: input.maxNeurons } : {}),
+    ...(input.maxFeatures !== undefined ? { maxFeatures: input.maxFeatures } : {}),
+  };
 }

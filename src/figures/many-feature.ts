@@ -2,7 +2,7 @@
 // input), one per extra-feature set, in a row with one shared colour legend.
 import type { TopLevelSpec } from 'vega-lite';
 import { topLevel } from './common.js';
-import { HEATMAP_MAX_FEATURES, HEATMAP_MAX_NEURONS, heatmapSize, neuronFeatureHeatmap, SFA_DOMAIN } from './heatmap.js';
+import { crop, heatmapPanel, HEATMAP_MAX_FEATURES, HEATMAP_MAX_NEURONS, neuronFeatureHeatmap, SFA_DOMAIN } from './heatmap.js';
 import { MEASURE_LABELS } from './labels.js';
 import type { FigureOptions, Matrix } from './types.js';
 
@@ -48,23 +48,20 @@ export function manyFeatureDomain(panels: readonly ManyFeaturePanel[], maxNeuron
 export function manyFeatureHeatmaps(input: ManyFeatureHeatmapsInput): TopLevelSpec {
   if (input.panels.length === 0) throw new Error('manyFeatureHeatmaps needs at least one panel');
   const domain = input.domain ?? manyFeatureDomain(input.panels, input.maxNeurons, input.maxFeatures);
-  const panels = input.panels.map((p) => {
-    const neurons = Math.min(p.activations.rows, input.maxNeurons ?? HEATMAP_MAX_NEURONS);
-    const features = Math.min(p.activations.cols, input.maxFeatures ?? HEATMAP_MAX_FEATURES);
-    const size = heatmapSize(neurons, features, input.panelWidth ?? 300, input.panelHeight ?? 200);
-    return neuronFeatureHeatmap({
-      matrix: p.activations,
-      domain,
-      width: input.panelWidth ?? size.width,
-      height: input.panelHeight ?? size.height,
-      xTitle: MEASURE_LABELS.neuron,
-      yTitle: MEASURE_LABELS.feature,
-      legendTitle: MEASURE_LABELS.activation,
-      title: p.label,
-      ...(input.maxNeurons !== undefined ? { maxNeurons: input.maxNeurons } : {}),
-      ...(input.maxFeatures !== undefined ? { maxFeatures: input.maxFeatures } : {}),
-    });
-  });
+  const panels = input.panels.map((p) =>
+    neuronFeatureHeatmap(
+      heatmapPanel(p.activations, {
+        ...crop(input),
+        domain,
+        legendTitle: MEASURE_LABELS.activation,
+        title: p.label,
+        width: input.panelWidth,
+        height: input.panelHeight,
+        maxWidth: 300,
+        maxHeight: 200,
+      }),
+    ),
+  );
   return topLevel(input, 'Many-feature activations', {
     hconcat: panels,
     resolve: { scale: { color: 'shared' }, legend: { color: 'shared' } },

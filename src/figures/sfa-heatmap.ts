@@ -2,8 +2,8 @@
 // a sweep. Neurons across (heat-map order), features down, colours 0 to 1.02 as in the paper.
 import type { TopLevelSpec } from 'vega-lite';
 import { topLevel } from './common.js';
-import { HEATMAP_MAX_FEATURES, HEATMAP_MAX_NEURONS, heatmapSize, neuronFeatureHeatmap, neuronFeatureHeatmapParts, SFA_DOMAIN } from './heatmap.js';
-import { MEASURE_LABELS, sweptTitle } from './labels.js';
+import { crop, heatmapPanel, neuronFeatureHeatmap, neuronFeatureHeatmapParts, SFA_DOMAIN } from './heatmap.js';
+import { sweptTitle } from './labels.js';
 import type { FigureOptions, Matrix, SweepValue, SweptField } from './types.js';
 
 export interface SfaHeatmapInput extends FigureOptions {
@@ -19,20 +19,9 @@ export interface SfaHeatmapInput extends FigureOptions {
 
 /** One run's SFA heat map. */
 export function sfaHeatmap(input: SfaHeatmapInput): TopLevelSpec {
-  const neurons = Math.min(input.sfa.rows, input.maxNeurons ?? HEATMAP_MAX_NEURONS);
-  const features = Math.min(input.sfa.cols, input.maxFeatures ?? HEATMAP_MAX_FEATURES);
-  const size = heatmapSize(neurons, features, input.width ?? 512, input.height ?? 320);
-  const { spec, cropNote } = neuronFeatureHeatmapParts({
-    matrix: input.sfa,
-    domain: SFA_DOMAIN,
-    width: input.width ?? size.width,
-    height: input.height ?? size.height,
-    xTitle: MEASURE_LABELS.neuron,
-    yTitle: MEASURE_LABELS.feature,
-    legendTitle: 'SFA',
-    ...(input.maxNeurons !== undefined ? { maxNeurons: input.maxNeurons } : {}),
-    ...(input.maxFeatures !== undefined ? { maxFeatures: input.maxFeatures } : {}),
-  });
+  const { spec, cropNote } = neuronFeatureHeatmapParts(
+    heatmapPanel(input.sfa, { ...crop(input), domain: SFA_DOMAIN, legendTitle: 'SFA', width: input.width, height: input.height, maxWidth: 512, maxHeight: 320 }),
+  );
   return topLevel(input, 'Single-feature activations', spec, cropNote ? [cropNote] : []);
 }
 
@@ -50,23 +39,20 @@ export interface SfaHeatmapRowInput extends FigureOptions {
 /** A row of SFA heat maps, one per chosen run, each titled by its swept value, one shared legend. */
 export function sfaHeatmapRow(input: SfaHeatmapRowInput): TopLevelSpec {
   if (input.runs.length === 0) throw new Error('sfaHeatmapRow needs at least one run');
-  const panels = input.runs.map((run) => {
-    const neurons = Math.min(run.sfa.rows, input.maxNeurons ?? HEATMAP_MAX_NEURONS);
-    const features = Math.min(run.sfa.cols, input.maxFeatures ?? HEATMAP_MAX_FEATURES);
-    const size = heatmapSize(neurons, features, input.panelWidth ?? 300, input.panelHeight ?? 200);
-    return neuronFeatureHeatmap({
-      matrix: run.sfa,
-      domain: SFA_DOMAIN,
-      width: input.panelWidth ?? size.width,
-      height: input.panelHeight ?? size.height,
-      xTitle: MEASURE_LABELS.neuron,
-      yTitle: MEASURE_LABELS.feature,
-      legendTitle: 'SFA',
-      title: sweptTitle(input.sweep.field, run.value, input.sweep.label),
-      ...(input.maxNeurons !== undefined ? { maxNeurons: input.maxNeurons } : {}),
-      ...(input.maxFeatures !== undefined ? { maxFeatures: input.maxFeatures } : {}),
-    });
-  });
+  const panels = input.runs.map((run) =>
+    neuronFeatureHeatmap(
+      heatmapPanel(run.sfa, {
+        ...crop(input),
+        domain: SFA_DOMAIN,
+        legendTitle: 'SFA',
+        title: sweptTitle(input.sweep.field, run.value, input.sweep.label),
+        width: input.panelWidth,
+        height: input.panelHeight,
+        maxWidth: 300,
+        maxHeight: 200,
+      }),
+    ),
+  );
   return topLevel(input, 'Single-feature activations', {
     hconcat: panels,
     resolve: { scale: { color: 'shared' }, legend: { color: 'shared' } },
