@@ -45,14 +45,15 @@ export function finalSnapshot(run: Pick<LoadedRun, 'snapshots'>): Snapshot | und
 }
 
 /** A store-read config names everything the analysis graphs need, or the run is unusable. */
-function checkConfig(run: LoadedRun): void {
+export function checkConfig(run: LoadedRun): void {
   const c = run.config;
   if (!(NONLINEARITIES as readonly string[]).includes(c.nonlinearity) || !(TASKS as readonly string[]).includes(c.task)) {
     throw new StoreError(`run ${run.id}: config.json is corrupt: nonlinearity ${JSON.stringify(c.nonlinearity)} or task ${JSON.stringify(c.task)} is not known`);
   }
 }
 
-async function seriesWith(analyser: SnapshotAnalyser, run: LoadedRun): Promise<SeriesPoint[]> {
+/** The measures of every snapshot of a run, by step, with an analyser the caller keeps. */
+export async function seriesWith(analyser: SnapshotAnalyser, run: Pick<LoadedRun, 'snapshots' | 'embeddings'>): Promise<SeriesPoint[]> {
   const series: SeriesPoint[] = [];
   for (const s of [...run.snapshots].sort((a, b) => a.step - b.step)) {
     series.push({ log2_step: Math.log2(s.step + 1), step: s.step, ...(await analyser.monosemanticity(s, run.embeddings.E)) });

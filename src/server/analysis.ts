@@ -3,9 +3,7 @@
 // so finished runs are analysed once); analysed snapshots for the heat-map slider; loaded runs,
 // bounded by bytes. One SnapshotAnalyser (ORT sessions) per config shape is kept and reused.
 // ORT blocks the thread it runs on, so the work is queued and runs one task at a time.
-import { finalSnapshot, findSnapshot, heatmapOrder, reorder, SnapshotAnalyser, type SeriesPoint } from '../analysis/index.js';
-import { NONLINEARITIES, TASKS } from '../config/schema.js';
-import { StoreError } from '../store/errors.js';
+import { checkConfig, finalSnapshot, findSnapshot, heatmapOrder, reorder, seriesWith, snapshotSteps, SnapshotAnalyser, type SeriesPoint } from '../analysis/index.js';
 import type { LoadedRun, LossTrace, Snapshot } from '../store/types.js';
 import type { SnapshotResponse } from './api-types.js';
 import { Lru } from './lru.js';
@@ -42,13 +40,6 @@ function loadedBytes(run: LoadedRun): number {
   let bytes = run.embeddings.E.byteLength + (run.embeddings.F?.byteLength ?? 0);
   for (const s of run.snapshots) bytes += s.W1.byteLength + s.b1.byteLength + s.W2.byteLength;
   return bytes;
-}
-
-function checkConfig(run: LoadedRun): void {
-  const c = run.config;
-  if (!(NONLINEARITIES as readonly string[]).includes(c.nonlinearity) || !(TASKS as readonly string[]).includes(c.task)) {
-    throw new StoreError(`run ${run.id}: config.json is corrupt: nonlinearity ${JSON.stringify(c.nonlinearity)} or task ${JSON.stringify(c.task)} is not known`);
-  }
 }
 
 const base64 = (a: Float32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -118,10 +109,7 @@ export class RunAnalysis {
         if (again) return again;
         const run = this.load(id, signature);
         const analyser = this.analyser(run);
-        const E = run.embeddings.E;
-        const ordered = [...run.snapshots].sort((a, b) => a.step - b.step);
-        const series: SeriesPoint[] = [];
-        for (const s of ordered) series.push({ log2_step: Math.log2(s.step + 1), step: s.step, ...(await analyser.monosemanticity(s, E)) });
+        const series = await seriesWith(analyser, run);
         const last = finalSnapshot(run);
         let final: RunAnalysisEntry['final'] = null;
         if (last) {
@@ -130,7 +118,7 @@ export class RunAnalysis {
           this.snapshots.set(`${key}|${last.step}`, response);
           final = { step: last.step, biases: response.biases };
         }
-        const entry: RunAnalysisEntry = { losses: run.losses, snapshots: ordered.map((s) => s.step), series, final };
+        const entry: RunAnalysisEntry = { losses: run.losses, snapshots: snapshotSteps(run), series, final };
         this.analyses.set(key, entry);
         return entry;
       }),
@@ -149,7 +137,7 @@ export class RunAnalysis {
         const run = this.load(id, signature);
         const snapshot = findSnapshot(run, step);
         if (!snapshot) {
-          const steps = run.snapshots.map((s) => s.step).sort((a, b) => a - b);
+          const steps = snapshotSteps(run);
           throw new MissingSnapshotError(
             steps.length ? `run ${id} has no snapshot ${step}; its snapshots are after steps ${steps.join(', ')}` : `run ${id} has no snapshots`,
           );
