@@ -8,7 +8,8 @@ import { batchSize, type RunConfig } from '../src/config/schema.js';
 import { featureProbabilities } from '../src/features/distributions.js';
 import { Rng } from '../src/features/rng.js';
 import { FeatureSampler } from '../src/features/sampler.js';
-import { buildStepModel, carriedTensors, nextName } from '../src/graph/step.js';
+import { buildStepModel, carriedTensors, nextName, type StepLoop } from '../src/graph/step.js';
+import type { Device } from '../src/train/device.js';
 import { initialParams } from '../src/train/init.js';
 import { CHUNK, makeEmbeddings } from '../src/train/loop.js';
 
@@ -21,7 +22,7 @@ export interface StepProfile {
   samplerMs: number;
 }
 
-export async function profileStep(cfg: RunConfig, threads: number, steps: number): Promise<StepProfile> {
+export async function profileStep(cfg: RunConfig, threads: number, steps: number, device: Device = 'cpu', loop: StepLoop['kind'] = 'scan'): Promise<StepProfile> {
   const B = batchSize(cfg);
   const rng = new Rng(cfg.seed);
   const emb = makeEmbeddings(cfg, rng);
@@ -33,20 +34,25 @@ export async function profileStep(cfg: RunConfig, threads: number, steps: number
   const samplerMs = (performance.now() - t0) / steps;
 
   const dir = mkdtempSync(path.join(tmpdir(), 'toymodels-prof-'));
-  const opts = { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' } as const;
-  const model = buildStepModel(cfg, emb);
+  const opts = { executionProviders: [device], intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' } as const;
+  const model = buildStepModel([cfg], [emb], loop === 'scan' ? { kind: 'scan' } : { kind: 'unrolled', K: CHUNK });
   let carried: Record<string, ort.Tensor> = Object.fromEntries(
-    carriedTensors(cfg).map(({ name, shape }) => [
+    carriedTensors(cfg, 1).map(({ name, shape }) => [
       name,
       new ort.Tensor('float32', name in init ? init[name as keyof typeof init] : new Float32Array(shape.reduce((a, b) => a * b, 1)), shape),
     ]),
   );
-  const perStep = (x: number) => new ort.Tensor('float32', new Float32Array(CHUNK).fill(x), [CHUNK]);
-  const feeds = { v: new ort.Tensor('float32', v, [CHUNK, B, cfg.N]), lr: perStep(cfg.learning_rate), t: perStep(1), bias_scale: perStep(1) };
+  const perStep = (x: number) => new ort.Tensor('float32', new Float32Array(CHUNK).fill(x), [CHUNK, 1]);
+  const feeds = {
+    v: new ort.Tensor('float32', v, [1, CHUNK, B, cfg.N]),
+    lr: perStep(cfg.learning_rate),
+    t: new ort.Tensor('float32', new Float32Array(CHUNK).fill(1), [CHUNK]),
+    bias_scale: perStep(1),
+  };
   const runAll = async (session: ort.InferenceSession) => {
     for (let i = 0; i < steps / CHUNK; i++) {
       const out = await session.run({ ...feeds, ...carried });
-      carried = Object.fromEntries(carriedTensors(cfg).map(({ name }) => [name, out[nextName(name)] as ort.Tensor]));
+      carried = Object.fromEntries(carriedTensors(cfg, 1).map(({ name }) => [name, out[nextName(name)] as ort.Tensor]));
     }
   };
   const plain = await ort.InferenceSession.create(model, opts);
@@ -56,6 +62,8 @@ export async function profileStep(cfg: RunConfig, threads: number, steps: number
   const runMs = (performance.now() - t0) / steps;
   await plain.release();
 
+  // ORT's profiler times kernels on the CPU provider; a GPU provider's kernels run asynchronously.
+  if (device !== 'cpu') return { byOp: [], kernelMs: NaN, runMs, samplerMs };
   const profiled = await ort.InferenceSession.create(model, { ...opts, enableProfiling: true, profileFilePrefix: path.join(dir, 'step') });
   await runAll(profiled);
   profiled.endProfiling();

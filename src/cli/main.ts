@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/schema.js';
 import { StoreError } from '../store/errors.js';
+import { DeviceError } from '../train/device.js';
 import { PACKAGE_VERSION } from '../sweep/run.js';
 import { EXIT_FAILURE, EXIT_USAGE, fail, UsageError } from './errors.js';
 import { analyseCommand } from './analyse.js';
@@ -39,7 +40,7 @@ export async function main(argv: string[]): Promise<void> {
       // Help and version exit 0; commander has already printed its one-line error otherwise.
       process.exit(e.exitCode === 0 ? 0 : EXIT_USAGE);
     }
-    if (e instanceof ConfigError || e instanceof UsageError || e instanceof StoreError) fail(e.message, EXIT_USAGE);
+    if (e instanceof ConfigError || e instanceof UsageError || e instanceof StoreError || e instanceof DeviceError) fail(e.message, EXIT_USAGE);
     // Anything else is our failure, not the user's: still one line, no stack trace (set
     // TOYMODELS_DEBUG=1 for it).
     if (process.env.TOYMODELS_DEBUG) throw e;

@@ -9,19 +9,23 @@ import { resolveScale, SCALE_NAMES, type Scale } from '../sweep/scale.js';
 import { defaultSplit } from '../sweep/split.js';
 import { sweepPoints, type SweepSpec } from '../sweep/spec.js';
 import { parseVariable, type SweepVariable } from '../sweep/values.js';
+import type { Device } from '../train/device.js';
 import { addConfigOptions } from './config-options.js';
+import { addDeviceOption, deviceFromOptions } from './device-option.js';
 import { UsageError } from './errors.js';
 import { sweepJson, sweepProgress, sweepTable } from './sweep-output.js';
 import { DEFAULT_STORE } from './train.js';
 
 export function addSweepOptions(cmd: Command): Command {
   addConfigOptions(cmd);
+  addDeviceOption(cmd);
   return cmd
     .option('--grid <name=values...>', 'swept variables, every combination: learning_rate=0.001,0.003 initial_bias=lin:-2:1:11')
     .addOption(new Option('--scale <name>', `run scale: ${SCALE_NAMES.join(', ')} (smoke: batch 2^5, 2^6 steps; laptop: 2^10, 2^13; paper: 2^13, 2^17); --log2_batch_size / --log2_training_steps override`).default('laptop'))
     .option('--constant_batch_k', 'hold batch x k at 2^23 (batch 2^(23 - ceil(log2 k))), for k sweeps at paper scale', false)
     .addOption(new Option('--jobs <n>', 'runs trained at once (default: the measured best split of the cores)'))
     .addOption(new Option('--threads <n>', 'ORT threads per run (default: cores / jobs)'))
+    .addOption(new Option('--together <n>', 'most runs of the same shapes trained side by side in one step graph (default: 1 on cpu, 16 on webgpu)'))
     .addOption(new Option('--store <dir>', 'run store directory').default(DEFAULT_STORE))
     .option('--json', 'print the sweep and its runs as one JSON object on stdout', false);
 }
@@ -58,19 +62,22 @@ function positiveInt(flag: string, raw: unknown): number | undefined {
   return Number(raw);
 }
 
-export function parallelism(opts: Record<string, unknown>): { jobs: number; threads: number } {
+export function parallelism(opts: Record<string, unknown>, device: Device): { jobs: number; threads: number; together: number } {
   const cores = availableParallelism();
   const jobs = positiveInt('jobs', opts.jobs);
   const threads = positiveInt('threads', opts.threads);
-  if (jobs === undefined && threads === undefined) return defaultSplit(cores);
+  const fallback = defaultSplit(cores, device);
+  const together = positiveInt('together', opts.together) ?? fallback.together;
+  if (jobs === undefined && threads === undefined) return { ...fallback, together };
   const j = jobs ?? Math.max(1, Math.floor(cores / (threads ?? 1)));
-  return { jobs: j, threads: threads ?? Math.max(1, Math.floor(cores / j)) };
+  return { jobs: j, threads: threads ?? Math.max(1, Math.floor(cores / j)), together };
 }
 
 /** Validates every sweep fully (so bad input writes nothing), then runs them in order. */
 export async function runSweeps(specs: SweepSpec[], opts: Record<string, unknown>): Promise<void> {
   for (const spec of specs) sweepPoints(spec);
-  const split = parallelism(opts);
+  const device = await deviceFromOptions(opts);
+  const split = parallelism(opts, device);
   const store = new RunStore(String(opts.store));
   const results: object[] = [];
   try {
@@ -78,7 +85,7 @@ export async function runSweeps(specs: SweepSpec[], opts: Record<string, unknown
       const progress = sweepProgress(spec);
       let outcomes;
       try {
-        outcomes = await runSweep(store, spec, { ...split, events: progress });
+        outcomes = await runSweep(store, spec, { ...split, device, events: progress });
       } finally {
         progress.stop();
       }

@@ -98,7 +98,8 @@ export function sweepJson(spec: SweepSpec, outcomes: SweepOutcome[]): object {
       values: point.values,
       id: run?.id ?? null,
       status: run?.status ?? 'missing',
-      config: point.config,
+      // The stored config (with threads, device and runs per graph) once the point has a run.
+      config: run?.config ?? point.config,
       final: run?.final ?? null,
     })),
   };

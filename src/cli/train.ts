@@ -5,6 +5,7 @@ import { RunStore } from '../store/run-store.js';
 import { trainAndRecord, type RecordedRun } from '../sweep/run.js';
 import { LOSS_EVERY } from '../train/loop.js';
 import { addConfigOptions, configFromOptions } from './config-options.js';
+import { addDeviceOption, deviceFromOptions } from './device-option.js';
 import { EXIT_DIVERGED, fail, UsageError } from './errors.js';
 import { progressBar } from './progress.js';
 
@@ -41,6 +42,7 @@ export function runJson(run: RecordedRun): object {
 export function trainCommand(): Command {
   const cmd = new Command('train').description('train one model and record it in the run store');
   addConfigOptions(cmd);
+  addDeviceOption(cmd);
   cmd
     .addOption(new Option('--threads <n>', `ORT intra-op threads (default: all cores, ${availableParallelism()} here)`))
     .addOption(new Option('--store <dir>', 'run store directory').default(DEFAULT_STORE))
@@ -48,11 +50,12 @@ export function trainCommand(): Command {
     .action(async (opts: Record<string, unknown>) => {
       const cfg = configFromOptions(opts);
       const threads = parseThreads(opts.threads as string | undefined);
+      const device = await deviceFromOptions(opts);
       const store = new RunStore(String(opts.store));
       const bar = progressBar();
       let run: RecordedRun;
       try {
-        run = await trainAndRecord(store, cfg, { threads, onProgress: bar.update });
+        run = await trainAndRecord(store, cfg, { threads, device, onProgress: bar.update });
       } finally {
         bar.stop();
         store.close();

@@ -1,16 +1,18 @@
-// The paper's two-layer model as graph pieces: forward pass, the loss (data term + L1 term) and
-// its explicit backward pass. Shared by the training step and the float64 gradient tests.
+// The paper's two-layer model as graph pieces, for R runs side by side: forward pass, the loss
+// (data term + L1 term) and its explicit backward pass. Shared by the training step and the
+// float64 gradient tests.
 import type { RunConfig } from '../config/schema.js';
-import { FloatAttr, type GraphBuilder } from './builder.js';
+import type { GraphBuilder } from './builder.js';
 
+/** Parameter tensors, each with a leading run axis R. */
 export interface Params {
-  W1: string; // k x m
-  b1: string; // k
-  W2: string; // out x k
+  W1: string; // R x k x m
+  b1: string; // R x k
+  W2: string; // R x out x k
 }
 
 export interface Gradients {
-  dataLoss: string; // scalar, sum over batch and outputs / B
+  dataLoss: string; // R: sum over batch and outputs / B, per run
   W1: string;
   b1: string;
   W2: string;
@@ -64,44 +66,77 @@ export function activation(b: GraphBuilder, f: Activation, z: string): { h: stri
   }
 }
 
+/** What the model graph needs beyond the tensors: one entry of `reg` per run (the leading axis). */
+export interface ModelSpec {
+  nonlinearity: Activation;
+  batch: number;
+  reg: number[];
+}
+
 /**
- * Forward and backward for one batch: x (B x m), target (B x out). Returns the data loss and the
- * gradients of the total loss `L + reg * sum|h| / B`.
+ * Each run's sum of squares of an R x rows x cols tensor (R, or R x 1 with `keepdims`), in two
+ * stages: along the rows first, then their sums. A GPU reduces with one workgroup per output value,
+ * so reducing a whole run at once would leave one workgroup summing millions of values. Both stages
+ * reduce the last axis of a tensor that starts with the run axis, which ORT's CPU kernels sum in
+ * the same order whatever R is, so runs trained together stay bit-identical to runs alone.
  */
-export function lossAndGradients(b: GraphBuilder, cfg: RunConfig, batch: number, x: string, target: string, p: Params): Gradients {
-  const z = b.node('Gemm', [x, p.W1, p.b1], { transB: 1 });
-  const { h, derivative } = activation(b, cfg.nonlinearity, z);
-  // r = y - target in one Gemm: h W2^T - target.
-  const r = b.node('Gemm', [h, p.W2, target], { transB: 1, alpha: new FloatAttr(1), beta: new FloatAttr(-1) });
-  const dataLoss = b.node('Div', [b.node('ReduceSumSquare', [r], { keepdims: 0 }), b.scalar(batch)]);
-  // dL/dy = 2 r / B: the factor rides in the Gemms' alpha instead of a pass over r.
-  const scale = new FloatAttr(2 / batch);
-  const gW2 = b.node('Gemm', [r, h], { transA: 1, alpha: scale });
-  let dH = b.node('Gemm', [r, p.W2], { alpha: scale });
-  const l1 = cfg.reg / batch;
+export function sumOfSquares(b: GraphBuilder, t: string, keepdims: 0 | 1 = 0): string {
+  const rows = b.node('ReduceSumSquare', [t], { axes: [2], keepdims: 0 });
+  return b.node('ReduceSum', [rows, b.constant([1], [1], 'int64')], { keepdims });
+}
+
+/** Swaps the last two axes of a rank-3 tensor: ORT fuses it into the MatMul that reads it. */
+const transposed = (b: GraphBuilder, t: string): string => b.node('Transpose', [t], { perm: [0, 2, 1] });
+
+/** z = x W1^T + b1 per run: x (R x B x m), W1 (R x k x m), b1 (R x k). */
+function preActivation(b: GraphBuilder, x: string, p: Params, runs: number): string {
+  const bias = b.node('Reshape', [p.b1, b.constant([runs, 1, -1], [3], 'int64')]);
+  return b.node('Add', [b.node('MatMul', [x, transposed(b, p.W1)]), bias]);
+}
+
+/**
+ * Forward and backward for one batch of every run at once: x (R x B x m), target (R x B x out),
+ * parameters with the same leading run axis. Returns each run's data loss (R) and the gradients of
+ * its total loss `L + reg * sum|h| / B`. Runs never mix: every product is batched over the run axis.
+ */
+export function lossAndGradients(b: GraphBuilder, spec: ModelSpec, x: string, target: string, p: Params): Gradients {
+  const R = spec.reg.length;
+  const B = spec.batch;
+  const z = preActivation(b, x, p, R);
+  const { h, derivative } = activation(b, spec.nonlinearity, z);
+  const r = b.node('Sub', [b.node('MatMul', [h, transposed(b, p.W2)]), target]);
+  const dataLoss = b.node('Div', [sumOfSquares(b, r), b.scalar(B)]);
+  // dL/dy = 2 r / B, scaled once and shared by both products that read it.
+  const dY = b.node('Mul', [r, b.scalar(2 / B)]);
+  const gW2 = b.node('MatMul', [transposed(b, dY), h]);
+  let dH = b.node('MatMul', [dY, p.W2]);
+  // The L1 term's gradient, reg / B per run; left out of the graph when no run has one.
+  const l1 = spec.reg.some((r) => r > 0) ? b.constant(spec.reg.map((r) => r / B), [R, 1, 1]) : undefined;
   let dZ: string;
-  if (cfg.nonlinearity === 'ReLU') {
-    // d|h|/dh = 1 where h > 0, the same mask as ReLU's own derivative: one Where does both.
-    // The mask reads h, not z, so that ORT can fuse the first Gemm with its Relu.
-    if (l1 > 0) dH = b.node('Add', [dH, b.scalar(l1)]);
+  if (spec.nonlinearity === 'ReLU') {
+    // d|h|/dh = 1 where h > 0, the same mask as ReLU's own derivative: one mask does both.
+    // The mask reads h, not z, so that ORT can fuse the first product with its Relu.
+    if (l1) dH = b.node('Add', [dH, l1]);
     const mask = b.node('Cast', [b.node('Greater', [h, b.scalar(0)])], { to: b.elemType === 'float64' ? 11 : 1 });
     dZ = b.node('Mul', [dH, mask]);
   } else {
-    if (l1 > 0) dH = b.node('Add', [dH, b.node('Mul', [b.node('Sign', [h]), b.scalar(l1)])]);
+    if (l1) dH = b.node('Add', [dH, b.node('Mul', [b.node('Sign', [h]), l1])]);
     dZ = b.node('Mul', [dH, derivative!()]);
   }
-  const gW1 = b.node('Gemm', [dZ, x], { transA: 1 });
-  // Column sums as a matrix-vector product: measured faster than ReduceSum over axis 0.
-  const gb1 = b.node('MatMul', [b.constant(new Array(batch).fill(1), [batch]), dZ]);
+  const gW1 = b.node('MatMul', [transposed(b, dZ), x]);
+  // Column sums as a vector-matrix product: measured faster than ReduceSum over the batch axis on
+  // the CPU, and summed in the same order whatever R is (ReduceSum over a middle axis is not).
+  const colSums = b.node('MatMul', [b.constant(new Array(B).fill(1), [1, 1, B]), dZ]);
+  const gb1 = b.node('Reshape', [colSums, b.constant([R, -1], [2], 'int64')]);
   return { dataLoss, W1: gW1, b1: gb1, W2: gW2 };
 }
 
-/** Total loss (data + L1), forward only: the finite-difference tests differentiate this. */
-export function totalLoss(b: GraphBuilder, cfg: RunConfig, batch: number, x: string, target: string, p: Params): string {
-  const z = b.node('Gemm', [x, p.W1, p.b1], { transB: 1 });
-  const { h } = activation(b, cfg.nonlinearity, z);
-  const r = b.node('Gemm', [h, p.W2, target], { transB: 1, alpha: new FloatAttr(1), beta: new FloatAttr(-1) });
-  const data = b.node('ReduceSumSquare', [r], { keepdims: 0 });
-  const l1 = b.node('Mul', [b.node('ReduceL1', [h], { keepdims: 0 }), b.scalar(cfg.reg)]);
-  return b.node('Div', [b.node('Add', [data, l1]), b.scalar(batch)]);
+/** Each run's total loss (data + L1), forward only: the finite-difference tests differentiate this. */
+export function totalLoss(b: GraphBuilder, spec: ModelSpec, x: string, target: string, p: Params): string {
+  const R = spec.reg.length;
+  const { h } = activation(b, spec.nonlinearity, preActivation(b, x, p, R));
+  const r = b.node('Sub', [b.node('MatMul', [h, transposed(b, p.W2)]), target]);
+  const data = b.node('ReduceSumSquare', [r], { axes: [1, 2], keepdims: 0 });
+  const l1 = b.node('Mul', [b.node('ReduceL1', [h], { axes: [1, 2], keepdims: 0 }), b.constant(spec.reg, [R])]);
+  return b.node('Div', [b.node('Add', [data, l1]), b.scalar(spec.batch)]);
 }

@@ -2,10 +2,12 @@
 // AdamW and SGD follow PyTorch's definitions, for comparisons.
 import type { RunConfig } from '../config/schema.js';
 import type { GraphBuilder } from './builder.js';
+import { sumOfSquares } from './model.js';
 
 export type OptimizerName = RunConfig['optimizer'];
 
-/** Per-step scalars the optimisers read: the scheduled learning rate and the step number t = i + 1. */
+/** Per-step values the optimisers read: each run's scheduled learning rate, shaped to broadcast
+ * against the parameter (R x 1 x ...), and the step number t = i + 1 (a scalar, shared by all runs). */
 export interface StepScalars {
   lr: string;
   t: string;
@@ -21,8 +23,11 @@ export function stateNames(opt: OptimizerName): string[] {
   return opt === 'sgd' ? [] : ['m', 'v'];
 }
 
-function l2norm(b: GraphBuilder, t: string): string {
-  return b.node('Sqrt', [b.node('ReduceSumSquare', [t], { keepdims: 0 })]);
+/** Each run's norm of a parameter-shaped tensor of rank 2 or 3 (run axis first), kept broadcastable. */
+function l2norm(b: GraphBuilder, t: string, rank: number): string {
+  const squares =
+    rank === 3 ? b.node('Reshape', [sumOfSquares(b, t, 1), b.constant([-1, 1, 1], [3], 'int64')]) : b.node('ReduceSumSquare', [t], { axes: [1], keepdims: 1 });
+  return b.node('Sqrt', [squares]);
 }
 
 /** m' = beta1 m + (1 - beta1) g; v' = beta2 v + (1 - beta2) g^2. */
@@ -32,12 +37,13 @@ function moments(b: GraphBuilder, g: string, m: string, v: string, beta1: number
   return [m2, v2];
 }
 
-/** LAMB exactly as SPEC.md: no bias correction, trust = min(||w||, 10) / ||u||, or 1 if a norm is 0. */
-export function lambUpdate(b: GraphBuilder, w: string, g: string, [m, v]: string[], s: StepScalars): Update {
+/** LAMB exactly as SPEC.md: no bias correction, trust = min(||w||, 10) / ||u||, or 1 if a norm is 0;
+ * the norms are each run's own (w has `rank` axes, the run axis first). */
+export function lambUpdate(b: GraphBuilder, w: string, g: string, [m, v]: string[], s: StepScalars, rank: number): Update {
   const [m2, v2] = moments(b, g, m!, v!, 0.9, 0.999);
   const u = b.node('Div', [m2, b.node('Add', [b.node('Sqrt', [v2]), b.scalar(1e-6)])]);
-  const wNorm = b.node('Min', [l2norm(b, w), b.scalar(10)]);
-  const uNorm = l2norm(b, u);
+  const wNorm = b.node('Min', [l2norm(b, w, rank), b.scalar(10)]);
+  const uNorm = l2norm(b, u, rank);
   const zero = b.scalar(0);
   const degenerate = b.node('Or', [b.node('Equal', [wNorm, zero]), b.node('Equal', [uNorm, zero])]);
   const trust = b.node('Where', [degenerate, b.scalar(1), b.node('Div', [wNorm, uNorm])]);
@@ -61,10 +67,10 @@ export function sgdUpdate(b: GraphBuilder, w: string, g: string, s: StepScalars)
   return { param: b.node('Sub', [w, b.node('Mul', [g, s.lr])]), state: [] };
 }
 
-export function optimizerUpdate(b: GraphBuilder, cfg: RunConfig, w: string, g: string, state: string[], s: StepScalars): Update {
+export function optimizerUpdate(b: GraphBuilder, cfg: RunConfig, w: string, g: string, state: string[], s: StepScalars, rank: number): Update {
   switch (cfg.optimizer) {
     case 'lamb':
-      return lambUpdate(b, w, g, state, s);
+      return lambUpdate(b, w, g, state, s, rank);
     case 'adam':
       return adamUpdate(b, w, g, state, s);
     case 'adamw':

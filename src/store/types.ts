@@ -1,5 +1,6 @@
 // What a run store keeps. Tensor shapes are never passed in: they follow from the config
 // (see `tensorShapes` in run-folder.ts), and every array is checked against them.
+import type { Device } from '../train/device.js';
 import type { RunConfig } from '../config/schema.js';
 import type { Embeddings } from '../graph/step.js';
 import type { Snapshot } from '../train/loop.js';
@@ -13,6 +14,9 @@ export type RunStatus = 'running' | 'finished' | 'diverged' | 'interrupted';
 /** The config as stored: the validated RunConfig plus how the run was executed. */
 export type StoredRunConfig = RunConfig & {
   threads: number;
+  /** Where it trained, and how many runs shared its step graph (absent in runs made before both existed). */
+  device?: Device;
+  together?: number;
   /** The toymodels package version that produced the run. */
   version: string;
 };

@@ -5,7 +5,8 @@ import type { RunConfig } from '../config/schema.js';
 import { monosemanticity } from '../analysis/snapshot.js';
 import type { RunStore } from '../store/run-store.js';
 import type { RunSummary, StoredRunConfig, SweepLink } from '../store/types.js';
-import { train, type Progress, type TrainResult } from '../train/loop.js';
+import type { Device } from '../train/device.js';
+import { trainTogether, type Progress, type TrainResult } from '../train/loop.js';
 
 /** The package's version, from the nearest package.json up from this file (src/ or dist/src/). */
 export const PACKAGE_VERSION: string = (() => {
@@ -29,16 +30,34 @@ export interface RecordedRun {
   summary: RunSummary;
 }
 
+export interface RecordOptions {
+  threads: number;
+  device?: Device;
+  onProgress?: (p: Progress) => void;
+}
+
 /** Trains one model, measures its final snapshot and stores everything; the run shows as
  * `running` in the store until the last write commits. */
 export async function trainAndRecord(
   store: RunStore,
   cfg: RunConfig,
-  opts: { threads: number; link?: SweepLink; onStart?: (id: string) => void; onProgress?: (p: Progress) => void },
+  opts: RecordOptions & { link?: SweepLink; onStart?: (id: string) => void },
 ): Promise<RecordedRun> {
-  const config: StoredRunConfig = { ...cfg, threads: opts.threads, version: PACKAGE_VERSION };
-  const id = store.startRun(config, opts.link);
-  opts.onStart?.(id);
+  const [run] = await trainTogetherAndRecord(store, [{ config: cfg, link: opts.link }], { ...opts, onStart: (_, id) => opts.onStart?.(id) });
+  return run!;
+}
+
+/** Runs that share `graphKey` trained side by side in one graph (see `trainTogether`), each
+ * recorded as its own run, exactly as if trained one by one. */
+export async function trainTogetherAndRecord(
+  store: RunStore,
+  runs: { config: RunConfig; link?: SweepLink }[],
+  opts: RecordOptions & { onStart?: (index: number, id: string) => void; onEnd?: (index: number, run: RecordedRun) => void },
+): Promise<RecordedRun[]> {
+  const device = opts.device ?? 'cpu';
+  const configs: StoredRunConfig[] = runs.map((r) => ({ ...r.config, threads: opts.threads, device, together: runs.length, version: PACKAGE_VERSION }));
+  const ids = runs.map((r, i) => store.startRun(configs[i]!, r.link));
+  ids.forEach((id, i) => opts.onStart?.(i, id));
   // Progress goes to the store at most once a second, for live views of running runs.
   let reported = 0;
   const onProgress = (p: Progress) => {
@@ -46,21 +65,31 @@ export async function trainAndRecord(
     const now = performance.now();
     if (now - reported >= 1000 || p.step === p.steps) {
       reported = now;
-      store.reportProgress(id, p);
+      for (const id of ids) store.reportProgress(id, p);
     }
   };
-  const result = await train(cfg, { threads: opts.threads, onProgress });
-  const metrics = await monosemanticity(cfg, result.params, result.embeddings.E, { threads: opts.threads });
-  const summary: RunSummary = {
-    status: result.status,
-    ...(result.divergedAtStep !== undefined ? { diverged_at_step: result.divergedAtStep } : {}),
-    data_loss: result.status === 'diverged' ? NaN : finalDataLoss(result.losses.loss),
-    monosemantic_neurons: metrics.monosemantic_neurons,
-    monosemantic_per_feature: metrics.monosemantic_per_feature,
-    mean_bias: metrics.mean_bias,
-    samples_per_second: result.samplesPerSecond,
-    seconds: result.seconds,
-  };
-  store.finishRun(id, { config, losses: result.losses, snapshots: result.snapshots, embeddings: result.embeddings, summary });
-  return { id, config, result, summary };
+  const results = await trainTogether(
+    runs.map((r) => r.config),
+    { threads: opts.threads, device, onProgress },
+  );
+  const recorded: RecordedRun[] = [];
+  for (const [i, result] of results.entries()) {
+    const cfg = runs[i]!.config;
+    const metrics = await monosemanticity(cfg, result.params, result.embeddings.E, { threads: opts.threads });
+    const summary: RunSummary = {
+      status: result.status,
+      ...(result.divergedAtStep !== undefined ? { diverged_at_step: result.divergedAtStep } : {}),
+      data_loss: result.status === 'diverged' ? NaN : finalDataLoss(result.losses.loss),
+      monosemantic_neurons: metrics.monosemantic_neurons,
+      monosemantic_per_feature: metrics.monosemantic_per_feature,
+      mean_bias: metrics.mean_bias,
+      samples_per_second: result.samplesPerSecond,
+      seconds: result.seconds,
+    };
+    store.finishRun(ids[i]!, { config: configs[i]!, losses: result.losses, snapshots: result.snapshots, embeddings: result.embeddings, summary });
+    const run = { id: ids[i]!, config: configs[i]!, result, summary };
+    opts.onEnd?.(i, run);
+    recorded.push(run);
+  }
+  return recorded;
 }

@@ -1,22 +1,26 @@
-// A sweep's worker process: trains the runs the parent sends, one at a time, writing each to the
-// store itself (SQLite in WAL mode serialises the writers). It dies with its parent.
+// A sweep's worker process: trains the groups of runs the parent sends, one group at a time (a
+// group shares one step graph), writing each run to the store itself (SQLite in WAL mode
+// serialises the writers). It dies with its parent.
 import type { RunConfig } from '../config/schema.js';
 import { RunStore } from '../store/run-store.js';
 import type { RunSummary, SweepLink } from '../store/types.js';
+import type { Device } from '../train/device.js';
 import type { Progress } from '../train/loop.js';
-import { trainAndRecord } from './run.js';
+import { trainTogetherAndRecord } from './run.js';
 
 export interface WorkRequest {
   store: string;
-  config: RunConfig;
+  runs: { config: RunConfig; link: SweepLink }[];
   threads: number;
-  link: SweepLink;
+  device: Device;
 }
 
+/** `index` is the run's place in the request's `runs`. */
 export type WorkerMessage =
-  | { type: 'start'; id: string }
+  | { type: 'start'; index: number; id: string }
   | { type: 'progress'; progress: Progress }
-  | { type: 'done'; id: string; summary: RunSummary }
+  | { type: 'done'; index: number; id: string; summary: RunSummary }
+  | { type: 'finished' }
   | { type: 'error'; message: string };
 
 const send = (m: WorkerMessage) => process.send?.(m);
@@ -25,13 +29,14 @@ process.on('disconnect', () => process.exit(1));
 process.on('message', async (req: WorkRequest) => {
   const store = new RunStore(req.store);
   try {
-    const run = await trainAndRecord(store, req.config, {
+    await trainTogetherAndRecord(store, req.runs, {
       threads: req.threads,
-      link: req.link,
-      onStart: (id) => send({ type: 'start', id }),
+      device: req.device,
+      onStart: (index, id) => send({ type: 'start', index, id }),
       onProgress: (progress) => send({ type: 'progress', progress }),
+      onEnd: (index, run) => send({ type: 'done', index, id: run.id, summary: run.summary }),
     });
-    send({ type: 'done', id: run.id, summary: run.summary });
+    send({ type: 'finished' });
   } catch (e) {
     send({ type: 'error', message: e instanceof Error ? e.message : String(e) });
   } finally {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ensureDevice } from '../../src/train/device.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { expectUsageError, tempDir, toymodels } from './cli.js';
 
@@ -45,6 +46,25 @@ describe('toymodels sweep', () => {
       return JSON.parse(r.stdout).runs.map((x: { final: { data_loss: number; mean_bias: number } }) => [x.final.data_loss, x.final.mean_bias]);
     };
     expect(run('2')).toEqual(run('1'));
+  });
+
+  it('gives the same results with runs trained together in one graph as one by one', () => {
+    const run = (together: string) => {
+      const grid = ['--grid', 'learning_rate=0.003,0.01', 'initial_bias=0,-1', 'reg=0,0.01'];
+      const r = toymodels(['sweep', ...TINY, ...grid, '--decay', '0.03', '--jobs', '1', '--threads', '1', '--together', together, '--store', tempDir(), '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const runs = JSON.parse(r.stdout).runs as { config: { together: number }; final: { data_loss: number; mean_bias: number; monosemantic_neurons: number } }[];
+      // Eight points in graphs of at most three: 3 + 3 + 2.
+      expect(runs.map((x) => x.config.together)).toEqual(together === '3' ? [3, 3, 3, 3, 3, 3, 2, 2] : Array(8).fill(1));
+      return runs.map((x) => [x.final.data_loss, x.final.mean_bias, x.final.monosemantic_neurons]);
+    };
+    expect(run('3')).toEqual(run('1'));
+  });
+
+  it('says in one line, exit 2, when --device webgpu has no GPU here', async () => {
+    // On a machine whose GPU WebGPU can use, there is no failure to check.
+    if (await ensureDevice('webgpu').then(() => true, () => false)) return;
+    expectUsageError(['sweep', ...TINY, '--grid', 'seed=1,2', '--device', 'webgpu'], /^toymodels: --device webgpu is not available here: .*; use --device cpu$/);
   });
 
   it('resumes after a kill -9: finished runs untouched, the rest completed', async () => {

@@ -13,8 +13,8 @@ describe('toymodels train', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out).sort()).toEqual(['config', 'final', 'id', 'loss_every', 'losses', 'samples_per_second', 'seconds']);
-    expect(Object.keys(out.config).sort()).toEqual([...CONFIG_FIELDS, 'threads', 'version'].sort());
-    expect(out.config).toMatchObject({ N: 32, m: 8, k: 64, task: 'decoder', seed: 3, eps: 1 / 64, optimizer: 'lamb', schedule: 'paper', threads: 1 });
+    expect(Object.keys(out.config).sort()).toEqual([...CONFIG_FIELDS, 'threads', 'device', 'together', 'version'].sort());
+    expect(out.config).toMatchObject({ N: 32, m: 8, k: 64, task: 'decoder', seed: 3, eps: 1 / 64, optimizer: 'lamb', schedule: 'paper', threads: 1, device: 'cpu', together: 1 });
     expect(out.losses).toHaveLength(4);
     expect(out.final.status).toBe('finished');
     const mean = out.losses.slice(-8).reduce((a: number, b: number) => a + b) / out.losses.slice(-8).length;
@@ -69,7 +69,7 @@ describe('toymodels train', () => {
   it('documents every flag with its default', () => {
     const r = toymodels(['train', '--help']);
     expect(r.code).toBe(0);
-    for (const flag of [...CONFIG_FIELDS, 'threads', 'store', 'json']) expect(r.stdout).toContain(`--${flag}`);
+    for (const flag of [...CONFIG_FIELDS, 'threads', 'device', 'store', 'json']) expect(r.stdout).toContain(`--${flag}`);
     expect(r.stdout).toContain('(default: 512)');
     expect(r.stdout).toContain('(default: "./runs")');
   });
@@ -97,6 +97,7 @@ describe('bad input: one line naming the flag and value, exit 2, nothing written
     [['--decay', '-1'], /--decay: .*-1.*>= 0/],
     [['--learning_rate', '-0.01'], /--learning_rate: .*-0\.01.*>= 0/],
     [['--threads', '0'], /--threads: .*0.*positive integer/],
+    [['--device', 'tpu'], /--device: .*tpu.*cpu or webgpu/],
     [['--bogus', '1'], /unknown option '--bogus'/],
     [['--store', path.join(file, 'runs')], /cannot use run store .*a-file/],
   ])('%j', (args, message) => {

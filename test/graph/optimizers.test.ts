@@ -4,19 +4,23 @@ import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/graph/builder.js';
 import { lambUpdate, sgdUpdate } from '../../src/graph/optimizers.js';
 
-async function lambStep(w: number[], g: number[], m: number[], v: number[], lr: number) {
+/** LAMB on R runs at once: w, g, m, v hold R rows of n (the run axis first), lr one value per run. */
+async function lambSteps(w: number[], g: number[], m: number[], v: number[], lr: number[]) {
   const b = new GraphBuilder('float64');
-  const n = w.length;
-  const [W, G, M, V, LR] = [b.input('w', [n]), b.input('g', [n]), b.input('m', [n]), b.input('v', [n]), b.input('lr', [])];
-  const u = lambUpdate(b, W, G, [M, V], { lr: LR, t: LR });
-  b.output(u.param, 'w2', [n]);
-  b.output(u.state[0]!, 'm2', [n]);
-  b.output(u.state[1]!, 'v2', [n]);
+  const R = lr.length;
+  const n = w.length / R;
+  const [W, G, M, V, LR] = [b.input('w', [R, n]), b.input('g', [R, n]), b.input('m', [R, n]), b.input('v', [R, n]), b.input('lr', [R, 1])];
+  const u = lambUpdate(b, W, G, [M, V], { lr: LR, t: LR }, 2);
+  b.output(u.param, 'w2', [R, n]);
+  b.output(u.state[0]!, 'm2', [R, n]);
+  b.output(u.state[1]!, 'v2', [R, n]);
   const s = await ort.InferenceSession.create(b.encode('lamb'));
-  const t = (x: number[]) => new ort.Tensor('float64', Float64Array.from(x), [n]);
-  const out = await s.run({ w: t(w), g: t(g), m: t(m), v: t(v), lr: new ort.Tensor('float64', Float64Array.of(lr), []) });
+  const t = (x: number[]) => new ort.Tensor('float64', Float64Array.from(x), [R, n]);
+  const out = await s.run({ w: t(w), g: t(g), m: t(m), v: t(v), lr: new ort.Tensor('float64', Float64Array.from(lr), [R, 1]) });
   return { w: Array.from(out.w2!.data as Float64Array), m: Array.from(out.m2!.data as Float64Array), v: Array.from(out.v2!.data as Float64Array) };
 }
+
+const lambStep = (w: number[], g: number[], m: number[], v: number[], lr: number) => lambSteps(w, g, m, v, [lr]);
 
 const close = (actual: number[], expected: number[], digits = 12) => actual.forEach((a, i) => expect(a).toBeCloseTo(expected[i]!, digits));
 
@@ -52,6 +56,14 @@ describe('LAMB (SPEC.md), one step', () => {
     close(r.m, [0.55, 0.1, 0.18]);
     close(r.v, [0.01099, 0.001, 0.03996]);
     close(r.w, [0.9745794406402929, -2.015321866312207, 1.9956370222839825]);
+  });
+});
+
+describe('LAMB on several runs at once', () => {
+  it('gives each run its own norms, trust ratio and learning rate', async () => {
+    // The first and third cases above, stacked as two runs with their own learning rates.
+    const r = await lambSteps([3, 4, 0, 0], [1, -2, 1, -2], [0, 0, 0, 0], [0, 0, 0, 0], [0.1, 0.05]);
+    close(r.w, [2.6464494044364564, 4.353556185600908, -0.31621776633305576 / 2, 0.31622276609589367 / 2]);
   });
 });
 
