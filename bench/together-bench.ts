@@ -23,7 +23,7 @@ for (const k of ks) {
   const cells: string[] = [];
   let base = 0;
   for (const l of layouts) {
-    const args = ['batch', 'LR1', '--k', String(k), '--log2_batch_size', '10', '--log2_training_steps', String(steps)];
+    const args = ['sweep', '--grid', 'learning_rate=0.001,0.003,0.005,0.007,0.01,0.03', '--k', String(k), '--log2_batch_size', '10', '--log2_training_steps', String(steps)];
     const r = timeSweep([...args, '--jobs', String(l.jobs), '--threads', String(l.threads), '--together', String(l.together)]);
     const rate = r.samples / r.seconds;
     base ||= rate;
