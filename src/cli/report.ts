@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { RunStore } from '../store/run-store.js';
 import { writeSweepReport } from '../report/sweep-report.js';
+import { UsageError } from './errors.js';
 import { DEFAULT_STORE } from './train.js';
 
 export function reportCommand(): Command {
@@ -10,10 +11,15 @@ export function reportCommand(): Command {
     .argument('<sweep>', 'the sweep\'s name (as `sweep` or `batch` printed it, e.g. LR1-laptop)')
     .requiredOption('--out <dir>', 'output directory')
     .addOption(new Option('--store <dir>', 'run store directory').default(DEFAULT_STORE))
-    .action(async (name: string, opts: { out: string; store: string }) => {
+    .addOption(new Option('--png-scale <x>', 'PNG pixels per SVG unit, 0.5 to 8 (1 for small PNGs to embed in documents)').default('2'))
+    .action(async (name: string, opts: { out: string; store: string; pngScale: string }) => {
+      const pngScale = Number(opts.pngScale);
+      if (!/^\d+(\.\d+)?$/.test(opts.pngScale) || pngScale < 0.5 || pngScale > 8) {
+        throw new UsageError(`--png-scale: ${JSON.stringify(opts.pngScale)} is not allowed: must be a number from 0.5 to 8`);
+      }
       const store = new RunStore(opts.store);
       try {
-        const { files } = await writeSweepReport(store, name, opts.out);
+        const { files } = await writeSweepReport(store, name, opts.out, { pngScale });
         process.stdout.write(`${[...files.flatMap((f) => [`${opts.out}/${f.png}`, `${opts.out}/${f.svg}`]), `${opts.out}/report.md`].join('\n')}\n`);
       } finally {
         store.close();

@@ -49,7 +49,13 @@ export function spread(n: number, count: number): number[] {
 }
 
 
-export async function writeSweepReport(store: RunStore, sweepName: string, outDir: string, opts: { threads?: number } = {}): Promise<{ files: ReportFile[]; markdown: string }> {
+export interface ReportOptions {
+  threads?: number;
+  /** PNG pixels per SVG unit (default 2: print quality; 1 for documents that embed many figures). */
+  pngScale?: number;
+}
+
+export async function writeSweepReport(store: RunStore, sweepName: string, outDir: string, opts: ReportOptions = {}): Promise<{ files: ReportFile[]; markdown: string }> {
   const row = store.getSweep(sweepName);
   if (!row) {
     const known = store.listSweeps().map((s) => s.name);
@@ -76,7 +82,7 @@ export async function writeSweepReport(store: RunStore, sweepName: string, outDi
   mkdirSync(outDir, { recursive: true });
   const files: ReportFile[] = [];
   const figure = async (name: string, caption: string, specOf: Parameters<typeof writeFigure>[2]) => {
-    const written = await writeFigure(outDir, name, specOf);
+    const written = await writeFigure(outDir, name, specOf, { scale: opts.pngScale });
     files.push({ name, caption, svg: path.basename(written.svg), png: path.basename(written.png) });
   };
 

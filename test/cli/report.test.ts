@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { tempDir, toymodels } from './cli.js';
+import { expectUsageError, tempDir, toymodels } from './cli.js';
 
 const FIGURES = ['training', 'mono-vs-sweep', 'sfa-heatmaps', 'biases', 'many-feature', 'sfa-lines', 'grid'];
 
@@ -35,6 +35,18 @@ describe('toymodels report', () => {
     expect(md).toMatch(/\| learning rate \| initial mean bias \| status \| final loss \| mono \/ N \| mono \/ k \| mean bias \| run \|/);
     expect(md.match(/\| finished \|/g)).toHaveLength(4);
     for (const name of FIGURES) expect(md).toContain(`![${name}](${name}.png)`);
+  });
+
+  it('draws smaller PNGs with --png-scale and refuses a scale out of range', () => {
+    const store = tempDir();
+    toymodels(['sweep', '--N', '32', '--m', '8', '--k', '64', '--scale', 'smoke', '--sweep_var', 'seed', '--sweep_values', '1', '--name', 'one', '--store', store]);
+    const width = (scale: string[]) => {
+      const out = tempDir();
+      expect(toymodels(['report', 'one', '--store', store, '--out', out, ...scale]).code).toBe(0);
+      return decode(readFileSync(path.join(out, 'mono-vs-sweep.png'))).width;
+    };
+    expect(Math.abs(width([]) - 2 * width(['--png-scale', '1']))).toBeLessThanOrEqual(1);
+    expectUsageError(['report', 'one', '--store', store, '--out', tempDir(), '--png-scale', '0'], /--png-scale: "0" is not allowed: must be a number from 0.5 to 8/);
   });
 
   it('names the known sweeps when the sweep does not exist', () => {
