@@ -1,5 +1,6 @@
-// A sweep's worker process: trains the runs the parent sends, one at a time, writing each to the
-// store itself (SQLite in WAL mode serialises the writers). It dies with its parent.
+// A training process (its parent's side is trainer.ts): trains the runs the parent sends, one at a
+// time, writing each to the store named in the request itself (SQLite in WAL mode serialises the
+// writers). It dies with its parent.
 import type { RunConfig } from '../config/schema.js';
 import { RunStore } from '../store/run-store.js';
 import type { RunSummary, SweepLink } from '../store/types.js';
@@ -10,7 +11,7 @@ export interface WorkRequest {
   store: string;
   config: RunConfig;
   threads: number;
-  link: SweepLink;
+  link?: SweepLink;
 }
 
 export type WorkerMessage =
