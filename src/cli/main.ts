@@ -8,6 +8,7 @@ import { EXIT_FAILURE, EXIT_USAGE, fail, UsageError } from './errors.js';
 import { analyseCommand } from './analyse.js';
 import { batchCommand } from './batch.js';
 import { collectCommand } from './collect.js';
+import { mergeCommand } from './merge.js';
 import { reportCommand } from './report.js';
 import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
@@ -28,6 +29,7 @@ export function program(): Command {
   cmd.addCommand(workerCommand());
   cmd.addCommand(collectCommand());
   cmd.addCommand(runsCommand());
+  cmd.addCommand(mergeCommand());
   cmd.addCommand(reportCommand());
   cmd.addCommand(analyseCommand());
   cmd.addCommand(serveCommand());
