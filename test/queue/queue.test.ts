@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunStore } from '../../src/store/run-store.js';
 import { expectUsageError, tempDir, toymodels } from '../cli/cli.js';
-import { TestRedis } from './redis.js';
+import { RedisServer } from '../../bench/redis-server.js';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/toymodels.js');
 const TINY = ['--N', '32', '--m', '8', '--k', '64', '--scale', 'smoke'];
@@ -50,9 +50,9 @@ afterEach(async () => {
   for (const stop of cleanup.splice(0).reverse()) await stop();
 });
 
-async function redisServer(args: string[] = []): Promise<TestRedis> {
-  const redis = await TestRedis.start(args);
-  cleanup.push(() => redis.stop());
+async function redisServer(args: string[] = []): Promise<RedisServer> {
+  const redis = await RedisServer.start(args);
+  cleanup.push(() => redis.close());
   return redis;
 }
 

@@ -1,10 +1,11 @@
-// A real redis-server for the queue tests (Debian's redis-server package): on a free loopback port,
-// with its files in a temporary folder; stopped by the tests' teardown.
+// A local redis-server (Debian's redis-server package) for the queue's tests and benchmark: on a
+// free loopback port only, with its files in a temporary folder; whoever starts it stops it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { tempDir } from '../cli/cli.js';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 
@@ -17,8 +18,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export class TestRedis {
-  readonly dir = tempDir();
+export class RedisServer {
+  readonly dir = mkdtempSync(path.join(tmpdir(), 'toymodels-redis-'));
   private process?: ChildProcess;
 
   private constructor(
@@ -27,8 +28,8 @@ export class TestRedis {
   ) {}
 
   /** `args` are extra redis-server settings, e.g. ['--appendonly', 'yes'] or ['--requirepass', 'pw']. */
-  static async start(args: string[] = []): Promise<TestRedis> {
-    const redis = new TestRedis(await freePort(), args);
+  static async start(args: string[] = []): Promise<RedisServer> {
+    const redis = new RedisServer(await freePort(), args);
     await redis.restart();
     return redis;
   }
@@ -49,7 +50,7 @@ export class TestRedis {
         log += chunk.toString();
         if (log.includes('Ready to accept connections')) resolve();
       });
-      child.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready: ${path.join(this.dir)}\n${log}`)));
+      child.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready:\n${log}`)));
     });
     child.stdout!.resume();
   }
@@ -61,5 +62,11 @@ export class TestRedis {
     if (!child || child.exitCode !== null) return;
     child.kill('SIGTERM');
     await once(child, 'exit');
+  }
+
+  /** Stops the server and removes its folder. */
+  async close(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
