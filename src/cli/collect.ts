@@ -5,14 +5,14 @@ import { parseQueueAddress } from '../queue/address.js';
 import { RunStore, SWEEP_NAME } from '../store/run-store.js';
 import type { SweepSpec } from '../sweep/spec.js';
 import { UsageError } from './errors.js';
-import { gatherAny, gatherSweeps, openSession } from './queue-gather.js';
+import { gatherAny, gatherSweeps, openSession, queueOption } from './queue-gather.js';
 import { DEFAULT_STORE } from './train.js';
 
 export function collectCommand(): Command {
   return new Command('collect')
     .description('gather the results of queued runs (sweep/batch --queue) into the store, waiting for those still queued or training')
     .argument('[sweeps...]', 'sweep names (default: every sweep in the queue)')
-    .requiredOption('--queue <url>', 'the queue: redis://[USER:PASSWORD@]HOST[:PORT][/DB], or rediss:// for TLS')
+    .addOption(queueOption())
     .addOption(new Option('--store <dir>', 'run store directory').default(DEFAULT_STORE))
     .option('--no-wait', 'gather what has finished and exit')
     .option('--json', 'print the sweeps and their runs as JSON on stdout', false)

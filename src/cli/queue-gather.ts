@@ -2,6 +2,7 @@
 // progress with a local sweep's bars, and gather the results into the store, ending with the same
 // summary table or JSON as a local sweep.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Option } from 'commander';
 import type { QueueAddress } from '../queue/address.js';
 import { Collector, type CollectEvents } from '../queue/collector.js';
 import { openQueue, type QueueSession } from '../queue/connection.js';
@@ -12,6 +13,11 @@ import { pointLabel, sweepPoints, type SweepPoint, type SweepSpec } from '../swe
 import { formatMetric } from '../sweep/summary.js';
 import { EXIT_FAILURE, EXIT_USAGE, fail } from './errors.js';
 import { sweepProgress, sweepResults } from './sweep-output.js';
+
+/** --queue for the commands that only make sense with one; from TOYMODELS_QUEUE if not given, which
+ * keeps a password out of the process list. */
+export const queueOption = (): Option =>
+  new Option('--queue <url>', 'the queue: redis://[USER:PASSWORD@]HOST[:PORT][/DB], or rediss:// for TLS').env('TOYMODELS_QUEUE').makeOptionMandatory();
 
 /** How often the collector looks at the queue. */
 const POLL_MS = 500;

@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { parseQueueAddress } from '../queue/address.js';
 import { QueueWorker } from '../queue/worker.js';
 import { EXIT_USAGE, fail } from './errors.js';
+import { queueOption } from './queue-gather.js';
 import { parallelism, positiveInt } from './sweep-options.js';
 
 const log = (line: string): void => {
@@ -14,7 +15,7 @@ const log = (line: string): void => {
 export function workerCommand(): Command {
   return new Command('worker')
     .description('train runs from a job queue (see sweep --queue) and deliver their results, until stopped with Ctrl-C')
-    .requiredOption('--queue <url>', 'the queue: redis://[USER:PASSWORD@]HOST[:PORT][/DB], or rediss:// for TLS')
+    .addOption(queueOption())
     .addOption(new Option('--jobs <n>', 'runs trained at once (default: the measured best split of the cores)'))
     .addOption(new Option('--threads <n>', 'ORT threads per run (default: cores / jobs)'))
     .addOption(new Option('--stall-timeout <seconds>', "how long a run's lock lasts unrenewed: a worker killed or cut off for this long loses its runs to the other workers").default('30'))
