@@ -4,12 +4,12 @@
 // workers (the cores split between them). Each result crosses Redis twice (worker to Redis to
 // collector), so the difference is the queue's overhead. `-- --steps S --batch B` sets the runs'
 // size (2^B x 2^S samples; default 2^10 x 2^9). Writes its section of docs/benchmarks.md.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { RedisServer } from './redis-server.js';
 import { replaceSection } from './report-file.js';
+import { timeSweep } from './sweep-timing.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/toymodels.js');
@@ -21,17 +21,6 @@ const arg = (name: string, fallback: number) => {
 const steps = arg('steps', 9);
 const batch = arg('batch', 10);
 const sweep = ['batch', 'LR1', '--log2_batch_size', String(batch), '--log2_training_steps', String(steps)];
-
-/** Runs a sweep command into a fresh store; wall time from start to its summary, and samples trained. */
-function timeSweep(args: string[]): { seconds: number; samples: number } {
-  const store = mkdtempSync(path.join(tmpdir(), 'toymodels-queue-bench-'));
-  const start = performance.now();
-  const out = JSON.parse(execFileSync(process.execPath, [bin, ...args, '--store', store, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-  const seconds = (performance.now() - start) / 1000;
-  rmSync(store, { recursive: true, force: true });
-  const samples = out.runs.reduce((n: number, r: { config: { log2_batch_size: number; log2_training_steps: number } }) => n + 2 ** (r.config.log2_batch_size + r.config.log2_training_steps), 0);
-  return { seconds, samples };
-}
 
 /** The sweep through the queue with `workers` worker processes, started (and connected) first. */
 async function timeQueued(workers: number): Promise<{ seconds: number; samples: number }> {

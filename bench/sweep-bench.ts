@@ -1,25 +1,13 @@
 // `npm run bench:sweep`: how a sweep should split 2 cores. Runs the same k=1024 sweep (LR1's
 // learning rates, short runs) with each jobs x threads split and reports total samples/s; with
 // `--laptop`, also the wall time of the whole LR1 batch at laptop scale. Writes docs/benchmarks.md.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { replaceSection } from './report-file.js';
+import { timeSweep } from './sweep-timing.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'bin/toymodels.js');
 const cores = availableParallelism();
-
-function timeSweep(args: string[]): { seconds: number; samples: number } {
-  const store = mkdtempSync(path.join(tmpdir(), 'toymodels-sweep-bench-'));
-  const start = performance.now();
-  const out = JSON.parse(execFileSync(process.execPath, [bin, ...args, '--store', store, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-  const seconds = (performance.now() - start) / 1000;
-  rmSync(store, { recursive: true, force: true });
-  const samples = out.runs.reduce((n: number, r: { config: { log2_batch_size: number; log2_training_steps: number } }) => n + 2 ** (r.config.log2_batch_size + r.config.log2_training_steps), 0);
-  return { seconds, samples };
-}
 
 const splits = [
   { jobs: 1, threads: cores },

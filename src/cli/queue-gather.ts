@@ -107,7 +107,7 @@ export async function gatherSweeps(session: QueueSession, store: RunStore, specs
   for (const spec of specs) {
     const { points, todo } = planSweep(store, spec);
     const events = sweepProgress(spec);
-    shown = { spec, points: sweepPoints(spec), runs: new Map(), events };
+    shown = { spec, points, runs: new Map(), events };
     events.onPlan?.(todo, points.length - todo.length);
     const release = onInterrupt(session, [...names], events.stop);
     try {

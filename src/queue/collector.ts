@@ -62,7 +62,8 @@ export class Collector {
   }
 
   private async jobs(state: 'completed' | 'failed' | 'active'): Promise<Job<RunJob, RunJobResult>[]> {
-    return (await this.queue.getJobs([state])).filter((job) => job.id && this.wanted(sweepOfJob(job.id)));
+    // Oldest first, so runs are stored in the order they finished.
+    return (await this.queue.getJobs([state], 0, -1, true)).filter((job) => job.id && this.wanted(sweepOfJob(job.id)));
   }
 
   private async collect(job: Job<RunJob, RunJobResult>): Promise<void> {

@@ -6,10 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
-import { parseRunConfig } from '../config/schema.js';
+import type { Redis } from 'ioredis';
+import { parseRunConfig, type RunConfig } from '../config/schema.js';
 import { RunStore } from '../store/run-store.js';
 import { PACKAGE_VERSION } from '../sweep/run.js';
-import { pointLabel, sweepPoints } from '../sweep/spec.js';
+import { checkSweepSpec, pointLabel, sweepPoints } from '../sweep/spec.js';
 import { Trainer } from '../sweep/trainer.js';
 import { formatMetric } from '../sweep/summary.js';
 import type { QueueAddress } from './address.js';
@@ -44,7 +45,7 @@ export class QueueWorker {
   private readonly idle: Trainer[] = [];
   private readonly busy = new Set<Trainer>();
   private readonly worker: Worker<RunJob, RunJobResult>;
-  private readonly redis;
+  private readonly redis: Redis;
   private stopping = false;
 
   constructor(
@@ -61,27 +62,34 @@ export class QueueWorker {
       maxStalledCount: MAX_STALLS,
     });
     this.worker.on('error', (e) => link.noteError(e) || opts.say(`queue error: ${e.message.split('\n')[0]}`));
-    this.worker.on('failed', (job, e) => job && opts.say(`${job.id}: failed (${e.message.split('\n')[0]})`));
+    this.worker.on('failed', (job, e) => job && opts.say(`${job.id}: attempt ${job.attemptsMade} failed (${e.message.split('\n')[0]})`));
     opts.say(`toymodels ${PACKAGE_VERSION}: ${opts.jobs} run(s) at once, ${opts.threads} ORT thread(s) each, from ${address.shown}`);
   }
 
-  private async process(job: Job<RunJob, RunJobResult>, token?: string): Promise<RunJobResult> {
+  /** The job's run, checked: a job this worker cannot read fails at once, without retries. */
+  private readJob(job: Job<RunJob, RunJobResult>): { config: RunConfig; label: string } {
     const { format, sweep, point } = job.data;
-    if (format !== JOB_FORMAT) throw new UnrecoverableError(`job format ${format}; this worker (toymodels ${PACKAGE_VERSION}) reads format ${JOB_FORMAT}`);
-    let config;
     try {
-      config = parseRunConfig(job.data.config);
+      if (format !== JOB_FORMAT) throw new Error(`job format ${format}; this worker (toymodels ${PACKAGE_VERSION}) reads format ${JOB_FORMAT}`);
+      const config = parseRunConfig(job.data.config);
+      const p = sweepPoints(checkSweepSpec(sweep, `job ${job.id}`))[point];
+      if (!p) throw new Error(`job ${job.id}: sweep ${sweep.name} has no point ${point}`);
+      return { config, label: pointLabel(p) };
     } catch (e) {
       throw new UnrecoverableError((e as Error).message);
     }
-    const label = pointLabel(sweepPoints(sweep)[point] ?? { values: {} });
+  }
+
+  private async process(job: Job<RunJob, RunJobResult>, token?: string): Promise<RunJobResult> {
+    const { config, label } = this.readJob(job);
     const trainer = this.idle.pop() ?? new Trainer();
     this.busy.add(trainer);
     let reported = 0;
     let runId = '';
+    let run;
     try {
       // The worker's one training call: what a run is trained with is decided here.
-      const run = await trainer.train(
+      run = await trainer.train(
         { store: this.scratch, config, threads: this.opts.threads },
         {
           onStart: (id) => {
@@ -98,16 +106,8 @@ export class QueueWorker {
           },
         },
       );
-      this.busy.delete(trainer);
       this.idle.push(trainer);
-      const row = this.store.getRun(run.id)!;
-      const bytes = await deliverRun(this.redis, job.id!, this.scratch, row);
-      rmSync(path.join(this.scratch, run.id), { recursive: true, force: true });
-      const s = run.summary;
-      this.opts.say(`${job.id}: ${s.status}, loss ${formatMetric(s.data_loss)}, ${s.seconds.toFixed(1)} s; sent ${(bytes / 1e6).toFixed(1)} MB`);
-      return { id: run.id, status: s.status, bytes };
     } catch (e) {
-      this.busy.delete(trainer);
       trainer.close();
       if (this.stopping && token) {
         // Back to the queue for another worker, without using up one of the job's attempts.
@@ -115,6 +115,16 @@ export class QueueWorker {
         throw new WaitingError();
       }
       throw e;
+    } finally {
+      this.busy.delete(trainer);
+    }
+    try {
+      const bytes = await deliverRun(this.redis, job.id!, this.scratch, this.store.getRun(run.id)!);
+      const s = run.summary;
+      this.opts.say(`${job.id}: ${s.status}, loss ${formatMetric(s.data_loss)}, ${s.seconds.toFixed(1)} s; sent ${(bytes / 1e6).toFixed(1)} MB`);
+      return { id: run.id, status: s.status, bytes };
+    } finally {
+      rmSync(path.join(this.scratch, run.id), { recursive: true, force: true });
     }
   }
 
