@@ -5,8 +5,8 @@
 // before removing it just removes it next time.
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { RunStore } from '../store/run-store.js';
-import { isSettled } from '../store/run-store.js';
+import { reason } from '../store/errors.js';
+import { isSettled, type RunStore } from '../store/run-store.js';
 import type { RunSummary } from '../store/types.js';
 import { scaleLabel } from '../sweep/scale.js';
 import { checkSweepSpec, type SweepSpec } from '../sweep/spec.js';
@@ -23,8 +23,6 @@ export interface CollectEvents {
   /** Anything else worth a line: a lost result queued again, a job this store cannot take. */
   onNote?: (line: string) => void;
 }
-
-const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
 export class Collector {
   private readonly failed = new Set<string>();
@@ -75,7 +73,7 @@ export class Collector {
       this.store.saveSweep({ name: spec.name, spec, scale: scaleLabel(spec.scale) });
     } catch (e) {
       this.refused.add(jobId);
-      this.events.onNote?.(`${jobId}: left in the queue: ${firstLine(e)}`);
+      this.events.onNote?.(`${jobId}: left in the queue: ${reason(e)}`);
       return;
     }
     const link = { sweep: spec.name, point: job.data.point };
@@ -84,7 +82,7 @@ export class Collector {
     try {
       result = await fetchRun(this.redis, jobId);
     } catch (e) {
-      problem = `unreadable (${firstLine(e)})`;
+      problem = `unreadable (${reason(e)})`;
     }
     const settled = () => this.store.sweepRuns(spec.name).some((r) => r.point === link.point && isSettled(r.run));
     if (!result && !settled()) {

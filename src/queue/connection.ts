@@ -3,6 +3,7 @@
 // meant to outlive a Redis restart. Refused credentials are final.
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { reason } from '../store/errors.js';
 import type { QueueAddress } from './address.js';
 import { QUEUE_NAME, type RunJob, type RunJobResult } from './jobs.js';
 
@@ -11,8 +12,6 @@ export const retryDelayMs = (attempt: number): number => Math.min(1000 * 2 ** (a
 
 const AUTH_FAILURE = /WRONGPASS|NOAUTH|invalid password|invalid username-password|AUTH.*without any password/i;
 const CONNECTION_TROUBLE = /connection|socket|ECONN|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ENOTFOUND/i;
-
-const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
 export interface RedisLink {
   /** Ours: BullMQ duplicates it for its own connections, which inherit the retry strategy. */
@@ -34,7 +33,7 @@ export function connectRedis(address: QueueAddress, say: (line: string) => void,
   let down = false;
   let refusedOnce = false;
   const noteError = (e: unknown): boolean => {
-    const message = firstLine(e);
+    const message = reason(e);
     if (AUTH_FAILURE.test(message)) {
       const why = message.startsWith('NOAUTH')
         ? 'needs a password (NOAUTH): give it in the URL, redis://[USER]:PASSWORD@HOST:PORT'
@@ -83,7 +82,7 @@ export interface QueueSession {
 export function openQueue(address: QueueAddress, say: (line: string) => void, refused: (line: string) => void): QueueSession {
   const link = connectRedis(address, say, refused);
   const queue = new Queue<RunJob, RunJobResult>(QUEUE_NAME, { connection: link.client });
-  queue.on('error', (e) => link.noteError(e) || say(`queue error: ${firstLine(e)}`));
+  queue.on('error', (e) => link.noteError(e) || say(`queue error: ${reason(e)}`));
   return {
     address,
     redis: link.client,

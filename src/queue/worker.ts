@@ -8,6 +8,7 @@ import path from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { parseRunConfig, type RunConfig } from '../config/schema.js';
+import { reason } from '../store/errors.js';
 import { RunStore } from '../store/run-store.js';
 import { PACKAGE_VERSION } from '../sweep/run.js';
 import { checkSweepSpec, pointLabel, sweepPoints } from '../sweep/spec.js';
@@ -61,8 +62,8 @@ export class QueueWorker {
       stalledInterval: opts.stallSeconds * 1000,
       maxStalledCount: MAX_STALLS,
     });
-    this.worker.on('error', (e) => link.noteError(e) || opts.say(`queue error: ${e.message.split('\n')[0]}`));
-    this.worker.on('failed', (job, e) => job && opts.say(`${job.id}: attempt ${job.attemptsMade} failed (${e.message.split('\n')[0]})`));
+    this.worker.on('error', (e) => link.noteError(e) || opts.say(`queue error: ${reason(e)}`));
+    this.worker.on('failed', (job, e) => job && opts.say(`${job.id}: attempt ${job.attemptsMade} failed (${reason(e)})`));
     opts.say(`toymodels ${PACKAGE_VERSION}: ${opts.jobs} run(s) at once, ${opts.threads} ORT thread(s) each, from ${address.shown}`);
   }
 

@@ -5,6 +5,7 @@
 // index has run.
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/schema.js';
+import { reason } from '../store/errors.js';
 import { checkSweepSpec, sweepPoints, type SweepPoint, type SweepSpec } from './spec.js';
 import type { SweepValue } from './values.js';
 
@@ -29,7 +30,7 @@ export function readPlan(file: string): Plan {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw bad(`cannot read it as JSON (${(e as Error).message.split('\n')[0]})`);
+    throw bad(`cannot read it as JSON (${reason(e)})`);
   }
   const plan = raw as Partial<Plan>;
   if (plan?.format !== PLAN_FORMAT || !Array.isArray(plan.sweeps) || !Array.isArray(plan.runs)) {
