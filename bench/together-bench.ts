@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { replaceSection } from './report-file.js';
-import { timeSweep } from './time-sweep.js';
+import { timeSweep } from './sweep-timing.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cores = availableParallelism();

@@ -8,11 +8,14 @@ import { PACKAGE_VERSION } from '../sweep/run.js';
 import { EXIT_FAILURE, EXIT_USAGE, fail, UsageError } from './errors.js';
 import { analyseCommand } from './analyse.js';
 import { batchCommand } from './batch.js';
+import { collectCommand } from './collect.js';
+import { mergeCommand } from './merge.js';
 import { reportCommand } from './report.js';
 import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
 import { sweepCommand } from './sweep.js';
 import { trainCommand } from './train.js';
+import { workerCommand } from './worker.js';
 
 export function program(): Command {
   const cmd = new Command('toymodels')
@@ -24,7 +27,10 @@ export function program(): Command {
   cmd.addCommand(trainCommand());
   cmd.addCommand(sweepCommand());
   cmd.addCommand(batchCommand());
+  cmd.addCommand(workerCommand());
+  cmd.addCommand(collectCommand());
   cmd.addCommand(runsCommand());
+  cmd.addCommand(mergeCommand());
   cmd.addCommand(reportCommand());
   cmd.addCommand(analyseCommand());
   cmd.addCommand(serveCommand());

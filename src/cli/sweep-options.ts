@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { CONFIG_FIELDS, isNumericField, parseRunConfig, type ConfigField, type RunConfigInput } from '../config/schema.js';
 import { parseNumberFlag } from '../config/numbers.js';
+import { parseQueueAddress } from '../queue/address.js';
 import { RunStore } from '../store/run-store.js';
 import { runSweep } from '../sweep/pool.js';
 import { resolveScale, SCALE_NAMES, type Scale } from '../sweep/scale.js';
@@ -13,7 +14,9 @@ import type { Device } from '../train/device.js';
 import { addConfigOptions } from './config-options.js';
 import { addDeviceOption, deviceFromOptions } from './device-option.js';
 import { UsageError } from './errors.js';
-import { sweepJson, sweepProgress, sweepTable } from './sweep-output.js';
+import { printPlan } from './plan.js';
+import { queueSweeps } from './queue-gather.js';
+import { sweepProgress, sweepResults } from './sweep-output.js';
 import { DEFAULT_STORE } from './train.js';
 
 export function addSweepOptions(cmd: Command): Command {
@@ -27,7 +30,10 @@ export function addSweepOptions(cmd: Command): Command {
     .addOption(new Option('--threads <n>', 'ORT threads per run (default: cores / jobs)'))
     .addOption(new Option('--together <n>', 'most runs of the same shapes trained side by side in one step graph (default: 1 on cpu, 16 on webgpu)'))
     .addOption(new Option('--store <dir>', 'run store directory').default(DEFAULT_STORE))
-    .option('--json', 'print the sweep and its runs as one JSON object on stdout', false);
+    .option('--json', 'print the sweep and its runs as one JSON object on stdout', false)
+    .option('--plan', 'print the runs as a numbered list instead of training them; with --json, a plan file for `train --from-plan FILE --index I`', false)
+    .option('--queue <url>', 'put the runs on a job queue for `toymodels worker`s instead of training them here, and gather their results into the store: redis://[USER:PASSWORD@]HOST[:PORT][/DB], or rediss:// for TLS')
+    .option('--no-wait', 'with --queue: enqueue the runs and exit; gather them later with `toymodels collect`');
 }
 
 /** The config fields given on the command line, as numbers or categories (unvalidated). */
@@ -56,7 +62,7 @@ export function gridFromOptions(opts: Record<string, unknown>): SweepVariable[] 
   });
 }
 
-function positiveInt(flag: string, raw: unknown): number | undefined {
+export function positiveInt(flag: string, raw: unknown): number | undefined {
   if (raw === undefined) return undefined;
   if (!/^\d+$/.test(String(raw)) || Number(raw) < 1) throw new UsageError(`--${flag}: ${JSON.stringify(raw)} is not allowed: must be a positive integer`);
   return Number(raw);
@@ -73,27 +79,37 @@ export function parallelism(opts: Record<string, unknown>, device: Device): { jo
   return { jobs: j, threads: threads ?? Math.max(1, Math.floor(cores / j)), together };
 }
 
-/** Validates every sweep fully (so bad input writes nothing), then runs them in order. */
+/** Validates every sweep fully (so bad input writes nothing), then plans, queues or runs them in order. */
 export async function runSweeps(specs: SweepSpec[], opts: Record<string, unknown>): Promise<void> {
   for (const spec of specs) sweepPoints(spec);
+  if (opts.plan) {
+    if (opts.queue !== undefined) throw new UsageError('--plan and --queue are two ways to share a sweep out: give one');
+    printPlan(specs, Boolean(opts.json));
+    return;
+  }
+  if (opts.queue !== undefined) {
+    if (opts.jobs !== undefined || opts.threads !== undefined || opts.together !== undefined) {
+      throw new UsageError('--jobs, --threads and --together do not apply with --queue: each `toymodels worker` takes its own');
+    }
+    await queueSweeps(specs, parseQueueAddress(String(opts.queue)), opts);
+    return;
+  }
+  if (opts.wait === false) throw new UsageError('--no-wait is for --queue: without a queue the runs are trained here');
   const device = await deviceFromOptions(opts);
   const split = parallelism(opts, device);
   const store = new RunStore(String(opts.store));
-  const results: object[] = [];
+  const output = sweepResults(Boolean(opts.json));
   try {
     for (const spec of specs) {
       const progress = sweepProgress(spec);
-      let outcomes;
       try {
-        outcomes = await runSweep(store, spec, { ...split, device, events: progress });
+        output.add(spec, await runSweep(store, spec, { ...split, device, events: progress }));
       } finally {
         progress.stop();
       }
-      if (opts.json) results.push(sweepJson(spec, outcomes));
-      else process.stdout.write(`${sweepTable(spec, outcomes)}\n\n`);
     }
   } finally {
     store.close();
   }
-  if (opts.json) process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results)}\n`);
+  output.end();
 }

@@ -1,17 +1,11 @@
 // What a sweep shows: progress on stderr while it runs, then the summary table (or one JSON
 // object) on stdout, always with the scale.
 import cliProgress from 'cli-progress';
-import { formatValue, type SweepPoint, type SweepSpec } from '../sweep/spec.js';
+import { pointLabel, type SweepSpec } from '../sweep/spec.js';
 import type { SweepEvents, SweepOutcome } from '../sweep/pool.js';
 import { scaleLabel } from '../sweep/scale.js';
 import { formatMetric as num, summaryRows } from '../sweep/summary.js';
 import { batchSize } from '../config/schema.js';
-
-const pointLabel = (p: SweepPoint) =>
-  Object.entries(p.values)
-    .map(([k, v]) => `${k}=${formatValue(v)}`)
-    .join(' ') || 'run';
-
 
 /** An overall bar (runs, samples/s, ETA) with one bar per running run under it; plain lines when stderr is not a terminal. */
 export function sweepProgress(spec: SweepSpec): SweepEvents & { stop: () => void } {
@@ -102,5 +96,20 @@ export function sweepJson(spec: SweepSpec, outcomes: SweepOutcome[]): object {
       config: run?.config ?? point.config,
       final: run?.final ?? null,
     })),
+  };
+}
+
+/** Prints sweeps' results as each is done: a summary table each, or with --json one object (an
+ * array of them for several sweeps) once all are done. */
+export function sweepResults(json: boolean): { add: (spec: SweepSpec, outcomes: SweepOutcome[]) => void; end: () => void } {
+  const results: object[] = [];
+  return {
+    add: (spec, outcomes) => {
+      if (json) results.push(sweepJson(spec, outcomes));
+      else process.stdout.write(`${sweepTable(spec, outcomes)}\n\n`);
+    },
+    end: () => {
+      if (json) process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results)}\n`);
+    },
   };
 }

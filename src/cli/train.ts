@@ -1,8 +1,13 @@
 // `toymodels train`: one run with the seed's flags, a progress bar on stderr, the result on stdout.
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
-import { RunStore } from '../store/run-store.js';
+import { CONFIG_FIELDS } from '../config/schema.js';
+import { isSettled, RunStore } from '../store/run-store.js';
+import type { SweepLink } from '../store/types.js';
+import type { SweepPoint, SweepSpec } from '../sweep/spec.js';
+import { planRun, readPlan } from '../sweep/plan.js';
 import { trainAndRecord, type RecordedRun } from '../sweep/run.js';
+import { scaleLabel } from '../sweep/scale.js';
 import { LOSS_EVERY } from '../train/loop.js';
 import { addConfigOptions, configFromOptions } from './config-options.js';
 import { addDeviceOption, deviceFromOptions } from './device-option.js';
@@ -39,6 +44,32 @@ export function runJson(run: RecordedRun): object {
   };
 }
 
+/** With --from-plan: run I of the plan, checked before anything is written. */
+function plannedRun(opts: Record<string, unknown>): { spec: SweepSpec; point: SweepPoint } {
+  if (opts.index === undefined) throw new UsageError('--from-plan needs --index I: which run of the plan to train');
+  const given = CONFIG_FIELDS.find((f) => opts[f] !== undefined);
+  if (given) throw new UsageError(`--${given} cannot be given with --from-plan: the plan sets every config field`);
+  return planRun(readPlan(String(opts.fromPlan)), String(opts.index));
+}
+
+/** Saves the planned run's sweep in the store (once: a name stands for one specification) so that
+ * the run joins it; undefined, after saying so, if the point is already stored. */
+function joinSweep(store: RunStore, spec: SweepSpec, point: SweepPoint, json: boolean): SweepLink | undefined {
+  store.saveSweep({ name: spec.name, spec, scale: scaleLabel(spec.scale) });
+  const link = { sweep: spec.name, point: point.index };
+  const earlier = store.sweepRuns(spec.name).filter((r) => r.point === point.index);
+  const done = earlier.find((r) => isSettled(r.run));
+  if (done) {
+    // A scheduler may run an index again (a requeued Slurm task): the point's run is kept.
+    const line = `run ${done.run.id} (sweep ${spec.name}, point ${point.index}) is already stored: ${done.run.status}`;
+    process.stdout.write(json ? `${JSON.stringify({ id: done.run.id, ...link, status: done.run.status, skipped: true })}\n` : `${line}\n`);
+    return undefined;
+  }
+  // The scheduler runs each index once at a time, so a point's run still `running` was killed.
+  for (const { run } of earlier) if (run.status === 'running') store.interruptRun(run.id);
+  return link;
+}
+
 export function trainCommand(): Command {
   const cmd = new Command('train').description('train one model and record it in the run store');
   addConfigOptions(cmd);
@@ -47,17 +78,26 @@ export function trainCommand(): Command {
     .addOption(new Option('--threads <n>', `ORT intra-op threads (default: all cores, ${availableParallelism()} here)`))
     .addOption(new Option('--store <dir>', 'run store directory').default(DEFAULT_STORE))
     .option('--json', 'print one JSON object with the result on stdout', false)
+    .option('--from-plan <file>', 'train one run of a plan file (written by sweep/batch --plan --json) into its sweep in the store; with --index')
+    .option('--index <i>', 'with --from-plan: which run, from 0 (e.g. $SLURM_ARRAY_TASK_ID, $JOB_COMPLETION_INDEX)')
     .action(async (opts: Record<string, unknown>) => {
-      const cfg = configFromOptions(opts);
+      if (opts.index !== undefined && opts.fromPlan === undefined) throw new UsageError('--index is for --from-plan FILE');
+      const plan = opts.fromPlan !== undefined ? plannedRun(opts) : undefined;
+      const cfg = plan ? plan.point.config : configFromOptions(opts);
       const threads = parseThreads(opts.threads as string | undefined);
       const device = await deviceFromOptions(opts);
       const store = new RunStore(String(opts.store));
-      const bar = progressBar();
       let run: RecordedRun;
       try {
-        run = await trainAndRecord(store, cfg, { threads, device, onProgress: bar.update });
+        const link = plan && joinSweep(store, plan.spec, plan.point, Boolean(opts.json));
+        if (plan && !link) return;
+        const bar = progressBar();
+        try {
+          run = await trainAndRecord(store, cfg, { threads, device, link, onProgress: bar.update });
+        } finally {
+          bar.stop();
+        }
       } finally {
-        bar.stop();
         store.close();
       }
       if (opts.json) process.stdout.write(`${JSON.stringify(runJson(run))}\n`);

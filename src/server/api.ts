@@ -64,7 +64,7 @@
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { StoreError } from '../store/errors.js';
-import type { RunStore } from '../store/run-store.js';
+import { isSettled, type RunStore } from '../store/run-store.js';
 import type { RunRow, SweepRow } from '../store/types.js';
 import { CATALOGUE } from '../sweep/catalogue.js';
 import { sweepOutcomes, type SweepOutcome } from '../sweep/pool.js';
@@ -117,7 +117,6 @@ function stepParam(raw: string): number {
   return step;
 }
 
-const settled = (run?: RunRow | null) => run?.status === 'finished' || run?.status === 'diverged';
 
 /** A sweep's specification, checked enough to be used; a StoreError if it is not. */
 function sweepSpec(row: SweepRow): SweepSpec {
@@ -201,7 +200,7 @@ export function apiRoutes(deps: ApiDeps): Hono {
   api.get('/runs/:id', async (c) => {
     const run = requireRun(c.req.param('id'));
     const body: RunDetailResponse = { run, sweeps: reader.runSweeps(run.id), losses: null, snapshots: [], series: null };
-    if (!settled(run)) return c.json(body);
+    if (!isSettled(run)) return c.json(body);
     try {
       const signature = reader.runFilesSignature(run.id);
       if (signature === null) throw new StoreError(`run ${run.id} is ${run.status} but its folder ${reader.runFolder(run.id)} is missing`);
@@ -218,7 +217,7 @@ export function apiRoutes(deps: ApiDeps): Hono {
     const step = stepParam(c.req.param('step'));
     const signature = reader.runFilesSignature(run.id);
     if (signature === null) {
-      if (settled(run)) throw new ApiError(500, `run ${run.id} is ${run.status} but its folder ${reader.runFolder(run.id)} is missing`);
+      if (isSettled(run)) throw new ApiError(500, `run ${run.id} is ${run.status} but its folder ${reader.runFolder(run.id)} is missing`);
       throw new ApiError(404, `run ${run.id} is ${run.status}: it has no stored snapshots yet`);
     }
     try {
@@ -257,7 +256,7 @@ export function apiRoutes(deps: ApiDeps): Hono {
       errors: [],
     };
     for (const { point, run } of outcomes) {
-      if (!run || !settled(run)) continue;
+      if (!run || !isSettled(run)) continue;
       const value = point.values[first]!;
       try {
         const signature = reader.runFilesSignature(run.id);

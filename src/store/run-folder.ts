@@ -108,16 +108,35 @@ export function writeRunFolder(storeDir: string, id: string, record: RunRecord):
   return folder;
 }
 
+/** The raw bytes of a finished run's files, as they lie in its folder (for sending a run elsewhere). */
+export function readRunFiles(folder: string, id: string): Record<string, Buffer> {
+  if (!fs.existsSync(folder)) throw new StoreError(`run ${id}: no folder ${folder} (not finished, or not in this store)`);
+  return Object.fromEntries(
+    Object.values(RUN_FILES).map((name) => {
+      try {
+        return [name, fs.readFileSync(path.join(folder, name))];
+      } catch (e) {
+        throw new StoreError(`run ${id}: cannot read ${path.join(folder, name)}: ${reason(e)}`);
+      }
+    }),
+  );
+}
+
 /** Reads and checks a run folder; any missing, corrupt or inconsistent file throws a StoreError. */
 export function readRunFolder(folder: string, id: string): LoadedRun {
-  if (!fs.existsSync(folder)) throw new StoreError(`run ${id}: no folder ${folder} (not finished, or not in this store)`);
-  const corrupt = (name: string, why: string) => new StoreError(`run ${id}: ${path.join(folder, name)} is corrupt: ${why}`);
+  return decodeRunFiles(readRunFiles(folder, id), id, (name) => path.join(folder, name));
+}
+
+/**
+ * Checks and decodes a run's files, wherever they come from (its folder, or a queue worker's
+ * result); `locate` names a file in errors. Anything missing, corrupt or inconsistent throws.
+ */
+export function decodeRunFiles(files: Record<string, Uint8Array | undefined>, id: string, locate: (name: string) => string): LoadedRun {
+  const corrupt = (name: string, why: string) => new StoreError(`run ${id}: ${locate(name)} is corrupt: ${why}`);
   const read = (name: string): Buffer => {
-    try {
-      return fs.readFileSync(path.join(folder, name));
-    } catch (e) {
-      throw new StoreError(`run ${id}: cannot read ${path.join(folder, name)}: ${reason(e)}`);
-    }
+    const data = files[name];
+    if (!data) throw new StoreError(`run ${id}: ${locate(name)} is missing`);
+    return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   };
   const readJson = (name: string): unknown => {
     try {

@@ -196,6 +196,11 @@ export class RunIndex {
     return row ? this.parse(row as RawRow) : undefined;
   }
 
+  /** Runs `fn` in one IMMEDIATE transaction: it holds the write lock from its first statement. */
+  exclusive<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
   close(): void {
     this.db.close();
   }

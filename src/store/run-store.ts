@@ -22,6 +22,10 @@ export const RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
 /** What a sweep name may be (it appears in commands, URLs and file names). */
 export const SWEEP_NAME = /^[\w.@=+-]{1,100}$/;
 
+/** A run that finished or diverged is its sweep point's result; any other status means the point
+ * is still to be trained. */
+export const isSettled = (run?: RunRow | null): boolean => run?.status === 'finished' || run?.status === 'diverged';
+
 /** UTC time to the second, then random hex: ids sort by creation and do not collide across processes. */
 export function newRunId(now: Date = new Date()): string {
   const iso = now.toISOString(); // 2026-11-26T15:01:02.345Z
@@ -74,6 +78,27 @@ export class RunStore {
     if (!this.index.finish(id, new Date().toISOString(), record.config, record.summary)) {
       throw new StoreError(`run ${id} was finished by another process while this one wrote it`);
     }
+  }
+
+  /**
+   * Stores a run trained elsewhere (by a queue worker, or in another store) under its own id: its
+   * folder atomically, then its row, finished, with its times and sweep link. At most once: false,
+   * and nothing written, if the id is already in the index or, with `link`, the point already has a
+   * finished or diverged run. The checks, the folder and the row happen under the index's write
+   * lock, so two collectors of the same result cannot both store it.
+   */
+  importRun(id: string, record: RunRecord, times: { created_at: string; finished_at: string }, link?: SweepLink): boolean {
+    if (!RUN_ID.test(id)) throw new StoreError(`${JSON.stringify(id)} is not a run id (expected e.g. 20261126-150102-a1b2c3)`);
+    return this.index.exclusive(() => {
+      if (this.index.get(id)) return false;
+      if (link && this.index.sweepRuns(link.sweep).some((r) => r.point === link.point && isSettled(r.run))) return false;
+      // A folder without a row is left only by an import that died between its rename and its commit.
+      fs.rmSync(path.join(this.dir, id), { recursive: true, force: true });
+      writeRunFolder(this.dir, id, record);
+      if (!this.index.insert(id, times.created_at, record.config, link)) throw new StoreError(`run ${id}: cannot insert its row`);
+      this.index.finish(id, times.finished_at, record.config, record.summary);
+      return true;
+    });
   }
 
   /** Runs matching `filter`, oldest first. */

@@ -2,7 +2,9 @@
 // numbered in grid order; the number ties each point to its runs in the store, which is what lets
 // the same command resume.
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { ConfigError, parseRunConfig, type RunConfig, type RunConfigInput } from '../config/schema.js';
+import { SWEEP_NAME } from '../store/run-store.js';
 import { log2BatchFor, type Scale } from './scale.js';
 import { expandGrid, type SweepValue, type SweepVariable } from './values.js';
 
@@ -44,6 +46,35 @@ export function sweepPoints(spec: SweepSpec): SweepPoint[] {
   });
 }
 
+// The shape of a specification that comes from outside this process (a plan file, a queued job);
+// sweepPoints then checks its values.
+const sweepSpecShape = z.object({
+  name: z.string().regex(SWEEP_NAME, 'must be a sweep name (letters, digits and _ . @ = + -)'),
+  batch: z.string().optional(),
+  fixed: z.record(z.string(), z.unknown()),
+  variables: z.array(z.object({ field: z.string(), values: z.array(z.union([z.number(), z.string()])).min(1) })),
+  scale: z.object({
+    name: z.string(),
+    log2_batch_size: z.number().int(),
+    log2_training_steps: z.number().int(),
+    constant_batch_times_k: z.boolean(),
+  }),
+});
+
+/**
+ * A specification read back from JSON, its shape and its points checked; `what` names it in the
+ * error. The object itself is returned, not a copy: its key order is what the store compares.
+ */
+export function checkSweepSpec(raw: unknown, what: string): SweepSpec {
+  const shape = sweepSpecShape.safeParse(raw);
+  if (!shape.success) {
+    const issue = shape.error.issues[0]!;
+    throw new Error(`${what}: ${issue.path.join('.') || 'the sweep'} ${issue.message}`);
+  }
+  sweepPoints(raw as SweepSpec);
+  return raw as SweepSpec;
+}
+
 /** A stable short digest of a specification, for derived names. */
 export function specDigest(spec: Omit<SweepSpec, 'name'>): string {
   return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 6);
@@ -51,3 +82,9 @@ export function specDigest(spec: Omit<SweepSpec, 'name'>): string {
 
 /** Readable value for tables and names: 0.001, -1.7, 0.0625, ReLU. */
 export const formatValue = (v: SweepValue): string => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : v);
+
+/** A point's swept values as text: `learning_rate=0.003 seed=2` (`run` when nothing is swept). */
+export const pointLabel = (p: Pick<SweepPoint, 'values'>): string =>
+  Object.entries(p.values)
+    .map(([k, v]) => `${k}=${formatValue(v)}`)
+    .join(' ') || 'run';

@@ -1,6 +1,6 @@
-// A sweep's worker process: trains the groups of runs the parent sends, one group at a time (a
-// group shares one step graph), writing each run to the store itself (SQLite in WAL mode
-// serialises the writers). It dies with its parent.
+// A training process (its parent's side is trainer.ts): trains the groups of runs the parent sends,
+// one group at a time (a group shares one step graph), writing each run to the store named in the
+// request itself (SQLite in WAL mode serialises the writers). It dies with its parent.
 import type { RunConfig } from '../config/schema.js';
 import { RunStore } from '../store/run-store.js';
 import type { RunSummary, SweepLink } from '../store/types.js';
@@ -10,7 +10,7 @@ import { trainTogetherAndRecord } from './run.js';
 
 export interface WorkRequest {
   store: string;
-  runs: { config: RunConfig; link: SweepLink }[];
+  runs: { config: RunConfig; link?: SweepLink }[];
   threads: number;
   device: Device;
 }

@@ -213,6 +213,27 @@ describe('RunStore', () => {
     expect(() => store.loadRun(id)).toThrow(/tensor step_0\.W1 has shape \[3, 2\], the config implies \[4, 2\]/);
   });
 
+  it('imports a run trained elsewhere once: same id, times and sweep link; never twice', () => {
+    const rec = record(config());
+    const times = { created_at: '2026-11-26T15:01:02.000Z', finished_at: '2026-11-26T15:02:03.000Z' };
+    const id = '20261126-150102-a1b2c3';
+    store.saveSweep({ name: 's', spec: {}, scale: 'smoke' });
+    // A folder without a row: an import that died between its rename and its commit.
+    fs.mkdirSync(path.join(dir, id));
+    fs.writeFileSync(path.join(dir, id, 'config.json'), '{');
+    expect(store.importRun(id, rec, times, { sweep: 's', point: 3 })).toBe(true);
+    expect(store.getRun(id)).toMatchObject({ id, status: 'finished', ...times, final: rec.summary });
+    expect(store.sweepRuns('s').map((r) => [r.point, r.run.id])).toEqual([[3, id]]);
+    expect(store.loadRun(id)).toEqual({ ...rec, id, losses: { every: 16, ...rec.losses } });
+
+    expect(store.importRun(id, rec, times, { sweep: 's', point: 3 })).toBe(false);
+    // Another attempt at the same point, with another id, is not stored either.
+    expect(store.importRun('20261126-150102-000000', rec, times, { sweep: 's', point: 3 })).toBe(false);
+    expect(entries()).toEqual([id]);
+    expect(store.listRuns()).toHaveLength(1);
+    expect(() => store.importRun('../x', rec, times)).toThrow(/is not a run id/);
+  });
+
   it('records the progress of a running run, and stops once it has finished', () => {
     const c = config();
     const id = store.startRun(c);
