@@ -124,12 +124,6 @@ export async function trainTogether(cfgs: RunConfig[], opts: TrainOptions): Prom
   for (let first = 0; first < T; first += chunkLength(first, T)) lengths.add(chunkLength(first, T));
   const sessions = new Map<number, ort.InferenceSession>();
   const device = opts.device ?? 'cpu';
-  if (loop === 'scan') {
-    const session = await createSession(buildStepModel(cfgs, embeddings), device, opts.threads);
-    for (const K of lengths) sessions.set(K, session);
-  } else {
-    for (const K of lengths) sessions.set(K, await createSession(buildStepModel(cfgs, embeddings, { kind: 'unrolled', K }), device, opts.threads));
-  }
 
   // Carried tensors (parameters and optimiser state) live in ORT tensors; each step's outputs
   // become the next step's inputs as they are, with no copy through JavaScript arrays.
@@ -151,8 +145,15 @@ export async function trainTogether(cfgs: RunConfig[], opts: TrainOptions): Prom
   // Each run's chunk of samples is one contiguous block that only its own sampler writes.
   const v = new Float32Array(R * CHUNK * B * cfg.N);
   const blocks = runs.map((_, i) => v.subarray(i * CHUNK * B * cfg.N, (i + 1) * CHUNK * B * cfg.N));
-  const start = performance.now();
+  let start = 0;
   try {
+    if (loop === 'scan') {
+      const session = await createSession(buildStepModel(cfgs, embeddings), device, opts.threads);
+      for (const K of lengths) sessions.set(K, session);
+    } else {
+      for (const K of lengths) sessions.set(K, await createSession(buildStepModel(cfgs, embeddings, { kind: 'unrolled', K }), device, opts.threads));
+    }
+    start = performance.now();
     for (let first = 0; first < T && runs.some((r) => r.running); ) {
       const K = chunkLength(first, T);
       runs.forEach((r, i) => {
