@@ -9,7 +9,9 @@ function uniform(rng: Rng, size: number, bound: number, offset = 0): Float32Arra
   return out;
 }
 
-export function initialParams(cfg: RunConfig, rng: Rng): Record<ParamName, Float32Array> {
+export type Params = Record<ParamName, Float32Array>;
+
+export function initialParams(cfg: RunConfig, rng: Rng): Params {
   const s = paramShapes(cfg);
   return {
     W1: uniform(rng, s.W1[0]! * s.W1[1]!, 1 / Math.sqrt(cfg.m)),
