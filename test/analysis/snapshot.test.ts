@@ -143,3 +143,32 @@ describe('matrices of a tiny model (k = 2, m = 2, N = 3)', () => {
     await expect(analyseSnapshot(tiny, { ...w, W2: new Float32Array(5) }, emb)).rejects.toThrow(/W2 has 5 values, expected out x k = 6/);
   });
 });
+
+describe("SPEC.md's monosemanticity test: max / (1e-10 + sum) > 0.999", () => {
+  // E = I (N = m = 2), b1 = 0: each neuron's SFA row is its W1 row, so the ratio is set by hand.
+  const E2 = identity(2);
+  const rows: [number, number][] = [
+    [1, 1 / 0.99895 - 1], // ratio 0.99895: not monosemantic
+    [1, 1 / 0.99905 - 1], // ratio 0.99905: monosemantic
+    [1.2e-7, 0], // ratio 1.2e-7 / (1e-10 + 1.2e-7) = 0.99917: monosemantic
+    [0.8e-7, 0], // ratio 0.8e-7 / (1e-10 + 0.8e-7) = 0.99875: not (without the 1e-10, 1)
+    [0, 0], // dead: no feature activates it
+    [-1, -2], // dead
+  ];
+  const first = { W1: Float32Array.from(rows.flat()), b1: new Float32Array(rows.length) };
+  const cfg2: AnalysisConfig = { N: 2, m: 2, k: rows.length, nonlinearity: 'ReLU', task: 'decoder' };
+
+  it('puts the threshold between 0.99895 and 0.99905, and the 1e-10 between 0.8e-10 and 1.2e-10', async () => {
+    const { ratio } = await singleFeatureActivations(cfg2, first, E2);
+    expect(ratio[0]).toBeCloseTo(0.99895, 6);
+    expect(ratio[1]).toBeCloseTo(0.99905, 6);
+    expect(ratio[2]).toBeCloseTo(1.2e-7 / (1e-10 + 1.2e-7), 6);
+    expect(ratio[3]).toBeCloseTo(0.8e-7 / (1e-10 + 0.8e-7), 6);
+    expect([...ratio.subarray(4)]).toEqual([0, 0]);
+    const m = await monosemanticity(cfg2, first, E2);
+    expect(m.monosemantic_neurons).toBe(2);
+    expect(m.monosemantic_per_feature).toBe(2 / 2);
+    expect(m.monosemantic_per_neuron).toBe(2 / 6);
+    expect(m.dead_neurons).toBe(2);
+  });
+});
