@@ -1,11 +1,15 @@
-// The PyTorch oracle (../shared/reference/torch_reference.py), run when /usr/bin/python3 has torch.
+// The PyTorch oracle (../shared/reference/torch_reference.py), run when /usr/bin/python3 has torch,
+// and the fast peer (../shared/reference/torch_fast.py): the same algorithm written for speed, with
+// the same flags and the same JSON keys. The oracle is written to be obviously right; the fast peer
+// is the one to compare speed with.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { RunConfig } from '../src/config/schema.js';
 
 export const ORACLE = path.resolve(import.meta.dirname, '../../../shared/reference/torch_reference.py');
-const PYTHON = '/usr/bin/python3';
+export const FAST_PEER = path.resolve(import.meta.dirname, '../../../shared/reference/torch_fast.py');
+export const PYTHON = '/usr/bin/python3';
 
 export interface OracleResult {
   samples_per_second: number;
@@ -16,19 +20,39 @@ export interface OracleResult {
   mean_bias: number;
 }
 
+function torchAvailable(): boolean {
+  return existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+}
+
 export function oracleAvailable(): boolean {
-  return existsSync(ORACLE) && existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+  return existsSync(ORACLE) && torchAvailable();
+}
+
+export function fastPeerAvailable(): boolean {
+  return existsSync(FAST_PEER) && torchAvailable();
 }
 
 /** The oracle takes the seed's task names. */
 const SEED_TASK = { decoder: 'autoencoder', 're-projector': 'random_proj', abs: 'abs' } as const;
 
-export function runOracle(cfg: RunConfig): OracleResult {
-  const args = [
-    ORACLE, '--N', cfg.N, '--m', cfg.m, '--k', cfg.k, '--eps', cfg.eps, '--log2_batch_size', cfg.log2_batch_size,
+function referenceArgs(cfg: RunConfig): string[] {
+  return [
+    '--N', cfg.N, '--m', cfg.m, '--k', cfg.k, '--eps', cfg.eps, '--log2_batch_size', cfg.log2_batch_size,
     '--log2_training_steps', cfg.log2_training_steps, '--learning_rate', cfg.learning_rate, '--sample_kind', cfg.sample_kind,
     '--task', SEED_TASK[cfg.task], '--decay', cfg.decay, '--initial_bias', cfg.initial_bias, '--nonlinearity', cfg.nonlinearity,
     '--reg', cfg.reg, '--seed', cfg.seed,
   ].map(String);
-  return JSON.parse(execFileSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 28 })) as OracleResult;
+}
+
+function runReference(script: string, cfg: RunConfig): OracleResult {
+  return JSON.parse(execFileSync(PYTHON, [script, ...referenceArgs(cfg)], { encoding: 'utf8', maxBuffer: 1 << 28 })) as OracleResult;
+}
+
+export function runOracle(cfg: RunConfig): OracleResult {
+  return runReference(ORACLE, cfg);
+}
+
+/** torch_fast.py with torch's default threading, as the oracle runs. */
+export function runFastPeer(cfg: RunConfig): OracleResult {
+  return runReference(FAST_PEER, cfg);
 }

@@ -5,13 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { batchSize, type RunConfig } from '../src/config/schema.js';
-import { featureProbabilities } from '../src/features/distributions.js';
-import { Rng } from '../src/features/rng.js';
-import { FeatureSampler } from '../src/features/sampler.js';
 import { buildStepModel, carriedTensors, nextName, type StepLoop } from '../src/graph/step.js';
 import type { Device } from '../src/train/device.js';
-import { initialParams } from '../src/train/init.js';
-import { CHUNK, makeEmbeddings } from '../src/train/loop.js';
+import { CHUNK } from '../src/train/loop.js';
+import { RunInputs } from '../src/train/run-inputs.js';
 
 export interface StepProfile {
   /** ms per step by operator type, largest first (kernel time, as ORT's profiler reports it). */
@@ -24,13 +21,11 @@ export interface StepProfile {
 
 export async function profileStep(cfg: RunConfig, threads: number, steps: number, device: Device = 'cpu', loop: StepLoop['kind'] = 'scan'): Promise<StepProfile> {
   const B = batchSize(cfg);
-  const rng = new Rng(cfg.seed);
-  const emb = makeEmbeddings(cfg, rng);
-  const init = initialParams(cfg, rng);
-  const sampler = new FeatureSampler(featureProbabilities(cfg.N, cfg.eps, cfg.sample_kind), rng);
+  const inputs = new RunInputs(cfg);
+  const { embeddings: emb, init } = inputs;
   const v = new Float32Array(CHUNK * B * cfg.N);
   let t0 = performance.now();
-  for (let i = 0; i < steps / CHUNK; i++) sampler.sample(v, CHUNK * B);
+  for (let i = 0; i < steps / CHUNK; i++) inputs.nextSamples(v, CHUNK * B);
   const samplerMs = (performance.now() - t0) / steps;
 
   const dir = mkdtempSync(path.join(tmpdir(), 'toymodels-prof-'));
