@@ -1,19 +1,22 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { analyseRun, runSeries } from '../../src/analysis/run.js';
 import { parseRunConfig } from '../../src/config/schema.js';
 import { RunStore, type LoadedRun } from '../../src/store/run-store.js';
 import { monosemanticity } from '../../src/analysis/snapshot.js';
 import { train } from '../../src/train/loop.js';
 
-describe('a run as series over log2 step', () => {
-  let store: RunStore;
-  let run: LoadedRun;
-
-  beforeAll(async () => {
-    store = new RunStore(fs.mkdtempSync(path.join(os.tmpdir(), 'toymodels-analysis-')));
+/**
+ * A short run stored through the real store, made by the first test that asks for it. Not in a
+ * beforeAll: `npm run mutate` attributes code that runs outside a test to no test, and would then
+ * run every test against each mutant of the training code.
+ */
+let stored: Promise<{ store: RunStore; run: LoadedRun }> | undefined;
+function storedRun() {
+  stored ??= (async () => {
+    const store = new RunStore(fs.mkdtempSync(path.join(os.tmpdir(), 'toymodels-analysis-')));
     const cfg = parseRunConfig({ N: 32, m: 8, k: 64, log2_batch_size: 6, log2_training_steps: 6, learning_rate: 0.01, decay: 0.03, initial_bias: -0.5 });
     // What `toymodels train` does (src/sweep/run.ts), through the real store.
     const config = { ...cfg, threads: 1, version: 'test' };
@@ -27,11 +30,16 @@ describe('a run as series over log2 step', () => {
       embeddings: result.embeddings,
       summary: { status: result.status, data_loss: result.losses.loss.at(-1)!, ...final, samples_per_second: result.samplesPerSecond, seconds: result.seconds },
     });
-    run = store.loadRun(id);
-  });
-  afterAll(() => store.close());
+    return { store, run: store.loadRun(id) };
+  })();
+  return stored;
+}
+
+describe('a run as series over log2 step', () => {
+  afterAll(async () => (await stored)?.store.close());
 
   it('has one entry per snapshot, at log2(step + 1), and the loss trace', async () => {
+    const { run } = await storedRun();
     const { series, losses } = await runSeries(run, { threads: 1 });
     expect(series.map((p) => p.step)).toEqual([0, 1, 3, 7, 15, 31, 63]);
     expect(series.map((p) => p.log2_step)).toEqual([0, 1, 2, 3, 4, 5, 6]);
@@ -50,6 +58,7 @@ describe('a run as series over log2 step', () => {
   });
 
   it('analyses the final snapshot, or one chosen by step', async () => {
+    const { run } = await storedRun();
     const final = await analyseRun(run, { threads: 1 });
     expect(final.snapshot).toBe(63);
     expect(final.series).toHaveLength(7);
