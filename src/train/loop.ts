@@ -2,7 +2,7 @@
 // generator, then for each chunk of steps fresh batches, one engine call (forward, backward,
 // update, bias decay for every step of the chunk), and the records SPEC.md asks for.
 import { batchSize, trainingSteps, type RunConfig } from '../config/schema.js';
-import { carriedTensors, PARAM_NAMES, type Embeddings, type StepLoop } from '../graph/step.js';
+import { PARAM_NAMES, type Embeddings, type StepLoop } from '../graph/step.js';
 import type { Device } from './device.js';
 import type { Params } from './init.js';
 import { OrtEngine } from './ort-engine.js';
@@ -65,7 +65,7 @@ export function chunkLength(first: number, T: number): number {
   return end - first + 1;
 }
 
-/** One run's side of a vectorised loop: its generator, sampler, records and outcome. */
+/** One run's side of a vectorised loop: its inputs, records and outcome. */
 class RunState {
   readonly inputs: RunInputs;
   readonly losses = { steps: [] as number[], loss: [] as number[] };
@@ -110,7 +110,6 @@ export async function trainTogether(cfgs: RunConfig[], opts: TrainOptions): Prom
     { device: opts.device ?? 'cpu', threads: opts.threads, loop },
     loop === 'scan' ? [CHUNK] : lengths,
   );
-  const perRun = (shape: number[]) => shape.slice(1).reduce((a, b) => a * b, 1);
   const runParams = (i: number): Params => {
     const state = engine.read();
     return Object.fromEntries(
@@ -125,15 +124,15 @@ export async function trainTogether(cfgs: RunConfig[], opts: TrainOptions): Prom
   const blocks = runs.map((_, i) => v.subarray(i * CHUNK * B * cfg.N, (i + 1) * CHUNK * B * cfg.N));
   let start = 0;
   try {
+    // Parameters start at each run's initial values (stacked along the run axis), moments at zero.
     engine.write(
       Object.fromEntries(
-        carriedTensors(cfg, R)
-          .filter(({ name }) => (PARAM_NAMES as readonly string[]).includes(name))
-          .map(({ name, shape }) => {
-            const data = new Float32Array(R * perRun(shape));
-            runs.forEach((r, i) => data.set(r.inputs.init[name as keyof Params], i * perRun(shape)));
-            return [name, data];
-          }),
+        PARAM_NAMES.map((p) => {
+          const size = runs[0]!.inputs.init[p].length;
+          const data = new Float32Array(R * size);
+          runs.forEach((r, i) => data.set(r.inputs.init[p], i * size));
+          return [p, data];
+        }),
       ),
     );
     start = performance.now();
