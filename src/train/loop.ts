@@ -9,7 +9,6 @@ import { OrtEngine } from './ort-engine.js';
 import { RunInputs } from './run-inputs.js';
 
 export type { Params } from './init.js';
-export { makeEmbeddings } from './run-inputs.js';
 
 /** Data loss is recorded every this many steps (SPEC.md). */
 export const LOSS_EVERY = 16;
