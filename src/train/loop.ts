@@ -4,6 +4,7 @@
 import { batchSize, trainingSteps, type RunConfig } from '../config/schema.js';
 import { PARAM_NAMES, type Embeddings, type StepLoop } from '../graph/step.js';
 import type { Device } from './device.js';
+import type { Engine } from './engine.js';
 import type { Params } from './init.js';
 import { OrtEngine } from './ort-engine.js';
 import { RunInputs } from './run-inputs.js';
@@ -34,6 +35,9 @@ export interface TrainOptions {
    * unrolled on WebGPU. */
   stepLoop?: StepLoop['kind'];
   onProgress?: (p: Progress) => void;
+  /** The engine to train with (default: the ONNX graphs on ORT, `device`, `threads`, `stepLoop`);
+   * `lengths` are the chunk lengths the loop will ask for. */
+  engine?: (cfgs: RunConfig[], embeddings: Embeddings[], lengths: Set<number>) => Promise<Engine>;
 }
 
 export interface TrainResult {
@@ -83,6 +87,13 @@ class RunState {
   }
 }
 
+/** The default engine: the step graphs on ORT. ORT's WebGPU provider has no Scan kernel, so there
+ * each chunk's steps are written out, a model per chunk length, all built before training starts. */
+function ortEngine(opts: TrainOptions): NonNullable<TrainOptions['engine']> {
+  const loop = opts.stepLoop ?? (opts.device === 'webgpu' ? 'unrolled' : 'scan');
+  return (cfgs, embeddings, lengths) => OrtEngine.create(cfgs, embeddings, { device: opts.device ?? 'cpu', threads: opts.threads, loop }, loop === 'scan' ? [CHUNK] : lengths);
+}
+
 /** Trains one run. */
 export async function train(cfg: RunConfig, opts: TrainOptions): Promise<TrainResult> {
   return (await trainTogether([cfg], opts))[0]!;
@@ -101,13 +112,10 @@ export async function trainTogether(cfgs: RunConfig[], opts: TrainOptions): Prom
   const runs = cfgs.map((c) => new RunState(c));
   const lengths = new Set<number>();
   for (let first = 0; first < T; first += chunkLength(first, T)) lengths.add(chunkLength(first, T));
-  // ORT's WebGPU provider has no Scan kernel, so there each chunk's steps are written out.
-  const loop = opts.stepLoop ?? (opts.device === 'webgpu' ? 'unrolled' : 'scan');
-  const engine = await OrtEngine.create(
+  const engine = await (opts.engine ?? ortEngine(opts))(
     cfgs,
     runs.map((r) => r.inputs.embeddings),
-    { device: opts.device ?? 'cpu', threads: opts.threads, loop },
-    loop === 'scan' ? [CHUNK] : lengths,
+    lengths,
   );
   const runParams = (i: number): Params => {
     const state = engine.read();

@@ -114,6 +114,17 @@ describe('matrices of a tiny model (k = 2, m = 2, N = 3)', () => {
     expect([...r.positive_bias]).toEqual([0, 3.5, 7]);
   });
 
+  it('amplitude responses of several features at once equal each one alone', async () => {
+    const both = await analyseSnapshot(tiny, w, emb, { amplitudeFeatures: [2, 0], amplitudes: 5 });
+    expect(both.amplitude_response.map((r) => r.feature)).toEqual([0, 2]);
+    for (const r of both.amplitude_response) {
+      const [alone] = (await analyseSnapshot(tiny, w, emb, { amplitudeFeatures: [r.feature], amplitudes: 5 })).amplitude_response;
+      expect(r).toEqual(alone);
+    }
+    // Feature 2 at a = 0.25, 0.75: relu(3a - 2) + 7a = 1.75, 0.25 + 5.25.
+    expect([...both.amplitude_response[1]!.full]).toEqual([0, 1.75, 3.5, 5.5, 8]);
+  });
+
   it('for the re-projector, reads the output along F[:, j] / |F[:, j]|^2', async () => {
     const rp: AnalysisConfig = { ...tiny, task: 're-projector' };
     const F = Float32Array.from([0, 0, 1, 0, 0, 1]); // F[:, 2] = [1, 1]

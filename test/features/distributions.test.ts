@@ -37,6 +37,11 @@ describe('featureProbabilities', () => {
     expect(p[1]).toBeLessThan(1);
   });
 
+  it('accepts the edges of the allowed ranges: one feature, eps = 1', () => {
+    expect([...featureProbabilities(1, 0.5, 'equal')]).toEqual([0.5]);
+    expect([...featureProbabilities(4, 1, 'equal')]).toEqual([1, 1, 1, 1]);
+  });
+
   it('rejects bad sizes and frequencies', () => {
     expect(() => featureProbabilities(0, 0.1, 'equal')).toThrow(RangeError);
     expect(() => featureProbabilities(8, 0, 'equal')).toThrow(RangeError);
