@@ -78,7 +78,8 @@ export interface Divergence {
   tensors: Record<string, number>;
 }
 
-const relDiff = (a: ArrayLike<number>, ref: ArrayLike<number>) => {
+/** Largest |a - ref| relative to the largest |ref| (Infinity where a holds a NaN). */
+export const relDiff = (a: ArrayLike<number>, ref: ArrayLike<number>) => {
   let d = 0;
   let scale = 0;
   for (let j = 0; j < ref.length; j++) {

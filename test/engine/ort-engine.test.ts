@@ -9,7 +9,7 @@ import { parseRunConfig, type RunConfigInput } from '../../src/config/schema.js'
 import { OrtEngine } from '../../src/train/ort-engine.js';
 import { chunkLength, LOSS_EVERY, train } from '../../src/train/loop.js';
 import { RunInputs } from '../../src/train/run-inputs.js';
-import { compareWindow, lcg, testState, type Divergence } from './harness.js';
+import { compareWindow, lcg, relDiff, testState, type Divergence } from './harness.js';
 import { referenceStep, type RefState } from './reference.js';
 
 const SHARED = { N: 16, m: 6, k: 10, log2_batch_size: 3, log2_training_steps: 11, weight_decay: 0.05 };
@@ -73,16 +73,6 @@ function referenceRun(cfg: ReturnType<typeof parseRunConfig>) {
   return { losses, snapshots };
 }
 
-const rel = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let d = 0;
-  let s = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    s = Math.max(s, Math.abs(b[i]!));
-  }
-  return d / s;
-};
-
 describe('whole runs through the training loop against the reference', () => {
   it.each([
     { task: 'decoder', nonlinearity: 'ReLU', decay: 0.03, initial_bias: -0.2, reg: 0.01 },
@@ -94,11 +84,11 @@ describe('whole runs through the training loop against the reference', () => {
     const want = referenceRun(cfg);
     const T = 2 ** cfg.log2_training_steps;
     expect(got.losses.steps).toEqual(Array.from({ length: T / LOSS_EVERY }, (_, i) => i * LOSS_EVERY));
-    expect(rel(got.losses.loss, got.losses.steps.map((i) => want.losses[i]!))).toBeLessThan(1e-5);
+    expect(relDiff(got.losses.loss, got.losses.steps.map((i) => want.losses[i]!))).toBeLessThan(1e-5);
     expect(got.snapshots.map((s) => s.step)).toEqual([0, 1, 3, 7, 15, 31, 63]);
     for (const s of got.snapshots) {
       const ref = want.snapshots.get(s.step)!;
-      for (const p of ['W1', 'b1', 'W2'] as const) expect(rel(s[p], ref[p]), `${p} after step ${s.step}`).toBeLessThan(1e-5);
+      for (const p of ['W1', 'b1', 'W2'] as const) expect(relDiff(s[p], ref[p]), `${p} after step ${s.step}`).toBeLessThan(1e-5);
     }
   });
 });
