@@ -137,6 +137,18 @@ describe('matrices of a tiny model (k = 2, m = 2, N = 3)', () => {
     expect([...r.positive_bias]).toEqual([0, 1.75, 3.5]);
   });
 
+  it('for the re-projector too, several features at once equal each one alone', async () => {
+    const rp: AnalysisConfig = { ...tiny, task: 're-projector' };
+    const F = Float32Array.from([1, 0, 1, 0, 2, 1]); // F[:, 0] = [1, 0], F[:, 2] = [1, 1]
+    const weights = { ...w, W2: Float32Array.from([1, 0, 0, 1]) };
+    const both = await analyseSnapshot(rp, weights, { ...emb, F }, { amplitudeFeatures: [0, 2], amplitudes: 3 });
+    for (const r of both.amplitude_response) {
+      const [alone] = (await analyseSnapshot(rp, weights, { ...emb, F }, { amplitudeFeatures: [r.feature], amplitudes: 3 })).amplitude_response;
+      expect(r).toEqual(alone);
+    }
+    expect([...both.amplitude_response[1]!.full]).toEqual([0, 1.75, 4]);
+  });
+
   it('a reused analyser gives the same answers for several snapshots', async () => {
     const analyser = new SnapshotAnalyser(tiny, { threads: 1 });
     try {
