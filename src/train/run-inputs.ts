@@ -9,7 +9,7 @@ import { FeatureSampler } from '../features/sampler.js';
 import type { Embeddings } from '../graph/step.js';
 import { initialParams, type Params } from './init.js';
 
-export function makeEmbeddings(cfg: RunConfig, rng: Rng): Embeddings {
+function makeEmbeddings(cfg: RunConfig, rng: Rng): Embeddings {
   const E = randomEmbedding(cfg.N, cfg.m, rng);
   return cfg.task === 're-projector' ? { E, F: randomEmbedding(cfg.N, cfg.m, rng) } : { E };
 }
@@ -17,16 +17,15 @@ export function makeEmbeddings(cfg: RunConfig, rng: Rng): Embeddings {
 export class RunInputs {
   readonly embeddings: Embeddings;
   readonly init: Params;
-  private readonly rng: Rng;
   private readonly sampler: FeatureSampler;
 
   constructor(readonly cfg: RunConfig) {
-    this.rng = new Rng(cfg.seed);
-    this.embeddings = makeEmbeddings(cfg, this.rng);
-    this.init = initialParams(cfg, this.rng);
+    const rng = new Rng(cfg.seed);
+    this.embeddings = makeEmbeddings(cfg, rng);
+    this.init = initialParams(cfg, rng);
     // The abs task subtracts two samples of frequency eps / 2 (SPEC.md, Tasks).
     const eps = cfg.task === 'abs' ? cfg.eps / 2 : cfg.eps;
-    this.sampler = new FeatureSampler(featureProbabilities(cfg.N, eps, cfg.sample_kind), this.rng);
+    this.sampler = new FeatureSampler(featureProbabilities(cfg.N, eps, cfg.sample_kind), rng);
   }
 
   /**

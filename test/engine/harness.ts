@@ -107,6 +107,7 @@ export async function compareWindow(
   const rand = lcg(opts.seed);
   const embeddings = cfgs.map((c) => testEmbeddings(c, rand));
   const batches = cfgs.map((c) => testBatches(c, opts.steps, rand));
+  const embeddings64 = embeddings.map((e) => ({ E: Float64Array.from(e.E), F: e.F && Float64Array.from(e.F) }));
   const engine = await factory(cfgs, embeddings);
   const engineLoss: number[] = [];
   const refLoss: number[] = [];
@@ -121,10 +122,8 @@ export async function compareWindow(
       const losses = await engine.run(opts.first + done, K, v);
       for (let j = 0; j < K; j++) {
         ref = ref.map((s, r) => {
-          const E = Float64Array.from(embeddings[r]!.E);
-          const F = embeddings[r]!.F && Float64Array.from(embeddings[r]!.F!);
           const batch = Float64Array.from(batches[r]!.subarray((done + j) * B * cfg.N, (done + j + 1) * B * cfg.N));
-          const out = referenceStep(cfgs[r]!, s, E, F, batch, opts.first + done + j);
+          const out = referenceStep(cfgs[r]!, s, embeddings64[r]!.E, embeddings64[r]!.F, batch, opts.first + done + j);
           refLoss.push(out.loss);
           engineLoss.push(losses[j * R + r]!);
           return out.state;
