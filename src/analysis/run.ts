@@ -88,7 +88,7 @@ export async function analyseRun(run: LoadedRun, opts: AnalyseOptions & Analyser
         : `run ${run.id} has no snapshot ${opts.snapshot}; its snapshots are after steps ${steps.join(', ')}`,
     );
   }
-  const analyser = new SnapshotAnalyser(run.config, { threads: opts.threads });
+  const analyser = new SnapshotAnalyser(run.config, { threads: opts.threads, monoMinActivation: opts.monoMinActivation });
   try {
     const metrics = await analyser.analyse(chosen, run.embeddings, opts);
     const series = await seriesWith(analyser, run);

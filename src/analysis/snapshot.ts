@@ -12,6 +12,13 @@ import { matrix, type Matrix } from './matrix.js';
 /** A neuron is monosemantic when max_j SFA / (1e-10 + sum_j SFA) exceeds this. */
 export const MONO_THRESHOLD = 0.999;
 
+/**
+ * The activation floor reported when no `monoMinActivation` is set: a tenth of an active feature's
+ * largest value (1). The ratio alone has no floor: at step 0 of a run with bias -0.2, 86 neurons
+ * pass it with a median largest activation of 0.013.
+ */
+export const REPORTED_ACTIVATION_FLOOR = 0.1;
+
 /** Input amplitudes of the mechanistic response: 0, 0.01, ..., 1 unless asked otherwise. */
 export const DEFAULT_AMPLITUDES = 101;
 
@@ -42,14 +49,26 @@ export interface SingleFeatureActivations {
 }
 
 export interface MonosemanticitySummary {
-  /** Neurons whose ratio exceeds MONO_THRESHOLD. */
+  /** Neurons whose ratio exceeds MONO_THRESHOLD (and, with `monoMinActivation`, whose max_j SFA reaches it). */
   monosemantic_neurons: number;
   /** Monosemantic neurons / N: the paper's "# mono neurons / # features". */
   monosemantic_per_feature: number;
   /** Monosemantic neurons / k: the paper's "# mono neurons / # neurons". */
   monosemantic_per_neuron: number;
+  /**
+   * Distinct features that are the argmax_j SFA of at least one monosemantic neuron; unlike
+   * monosemantic_neurons / N, several neurons for one feature count once.
+   */
+  features_covered: number;
   /** Neurons that no single feature activates: max_j SFA <= 0 (or not a number). */
   dead_neurons: number;
+  /** The floor of monosemantic_below_floor: `monoMinActivation` when given, else REPORTED_ACTIVATION_FLOOR. */
+  activation_floor: number;
+  /**
+   * Neurons whose ratio exceeds MONO_THRESHOLD but whose max_j SFA is below activation_floor; with
+   * `monoMinActivation` these are exactly the neurons it excludes.
+   */
+  monosemantic_below_floor: number;
   /** Mean of b1. */
   mean_bias: number;
 }
@@ -111,6 +130,11 @@ export interface AnalyseOptions {
 export interface AnalyserOptions {
   /** ORT intra-op threads (default: ORT's choice, the machine's cores). */
   threads?: number;
+  /**
+   * Also require max_j SFA >= this of a monosemantic neuron (finite, >= 0). Default: no floor, the
+   * paper's definition.
+   */
+  monoMinActivation?: number;
 }
 
 /** Output width of a config (`outputSize` reads only the task and the sizes). */
@@ -130,7 +154,8 @@ function checkFeatures(name: string, features: readonly number[], N: number): nu
 }
 
 /**
- * SFA graph: inputs W1 [k, m], b1 [k, 1], E [m, N]; outputs sfa [k, N], ratio [k], max [k].
+ * SFA graph: inputs W1 [k, m], b1 [k, 1], E [m, N]; outputs sfa [k, N], ratio [k], max [k],
+ * argmax [k] (int64, the first maximal feature).
  * With `full`, also net_embedding, many_feature_activations, single_feature_outputs, linear_model
  * and the amplitude responses (inputs W2, keep, extra, amp_x, amp, readout).
  */
@@ -150,6 +175,7 @@ function buildModel(cfg: AnalysisConfig, full: boolean): Uint8Array {
   const ratio = b.node('Div', [max, b.node('Add', [sum, b.scalar(1e-10)])]);
   b.output(ratio, 'ratio', [k]);
   b.output(max, 'max', [k]);
+  b.output(b.node('ArgMax', [sfa], { axis: 1, keepdims: 0 }), 'argmax', [k], 'int64');
   if (full) {
     const W2 = b.input('W2', [out, k]);
     const keep = b.input('keep', [1, N]); // 0 for the extra features, 1 elsewhere
@@ -186,12 +212,29 @@ function buildModel(cfg: AnalysisConfig, full: boolean): Uint8Array {
   return b.encode(full ? 'snapshot_analysis' : 'single_feature_activations');
 }
 
-function summarise(cfg: AnalysisConfig, ratio: Float32Array, max: Float32Array, b1: Float32Array): MonosemanticitySummary {
+/** The graph's per-neuron outputs that the summary reads. */
+interface NeuronMaxima {
+  ratio: Float32Array;
+  max: Float32Array;
+  argmax: BigInt64Array;
+}
+
+function summarise(cfg: AnalysisConfig, r: NeuronMaxima, b1: Float32Array, minActivation: number | undefined): MonosemanticitySummary {
+  const floor = minActivation ?? REPORTED_ACTIVATION_FLOOR;
   let mono = 0;
   let dead = 0;
-  for (let n = 0; n < ratio.length; n++) {
-    if (ratio[n]! > MONO_THRESHOLD) mono++;
-    if (!(max[n]! > 0)) dead++;
+  let belowFloor = 0;
+  const covered = new Set<bigint>();
+  for (let n = 0; n < r.ratio.length; n++) {
+    const max = r.max[n]!;
+    if (r.ratio[n]! > MONO_THRESHOLD) {
+      if (max < floor) belowFloor++;
+      if (minActivation === undefined || max >= minActivation) {
+        mono++;
+        covered.add(r.argmax[n]!);
+      }
+    }
+    if (!(max > 0)) dead++;
   }
   let biasSum = 0;
   for (const x of b1) biasSum += x;
@@ -199,7 +242,10 @@ function summarise(cfg: AnalysisConfig, ratio: Float32Array, max: Float32Array, 
     monosemantic_neurons: mono,
     monosemantic_per_feature: mono / cfg.N,
     monosemantic_per_neuron: mono / cfg.k,
+    features_covered: covered.size,
     dead_neurons: dead,
+    activation_floor: floor,
+    monosemantic_below_floor: belowFloor,
     mean_bias: biasSum / cfg.k,
   };
 }
@@ -217,6 +263,10 @@ export class SnapshotAnalyser {
     cfg: AnalysisConfig,
     private readonly options: AnalyserOptions = {},
   ) {
+    const floor = options.monoMinActivation;
+    if (floor !== undefined && !(Number.isFinite(floor) && floor >= 0)) {
+      throw new RangeError(`monoMinActivation: ${floor} must be a finite number >= 0`);
+    }
     this.cfg = { N: cfg.N, m: cfg.m, k: cfg.k, nonlinearity: cfg.nonlinearity, task: cfg.task };
     this.out = outputWidth(cfg);
   }
@@ -250,8 +300,12 @@ export class SnapshotAnalyser {
   /** The paper's scalar measures of a snapshot (no matrices leave ORT). */
   async monosemanticity(layer: FirstLayer, E: Float32Array): Promise<MonosemanticitySummary> {
     const session = await this.session('sfa');
-    const r = await session.run(this.firstLayerFeeds(layer, E), ['ratio', 'max']);
-    return summarise(this.cfg, r.ratio!.data as Float32Array, r.max!.data as Float32Array, layer.b1);
+    const r = await session.run(this.firstLayerFeeds(layer, E), ['ratio', 'max', 'argmax']);
+    return summarise(this.cfg, this.maxima(r), layer.b1, this.options.monoMinActivation);
+  }
+
+  private maxima(r: ort.InferenceSession.ReturnType): NeuronMaxima {
+    return { ratio: r.ratio!.data as Float32Array, max: r.max!.data as Float32Array, argmax: r.argmax!.data as BigInt64Array };
   }
 
   /** Every measure of SnapshotAnalysis in one ORT call. */
@@ -314,7 +368,7 @@ export class SnapshotAnalyser {
       m,
       N,
       out,
-      ...summarise(this.cfg, ratio, data('max'), weights.b1),
+      ...summarise(this.cfg, this.maxima(r), weights.b1, this.options.monoMinActivation),
       single_feature_activations: sfa,
       monosemanticity_ratio: ratio,
       heatmap_order: order,
@@ -355,7 +409,7 @@ export function singleFeatureActivations(cfg: AnalysisConfig, layer: FirstLayer,
   return withAnalyser(cfg, options, (a) => a.singleFeatureActivations(layer, E));
 }
 
-/** Monosemantic neuron count, / N, / k, dead neurons and mean bias of one first layer. */
+/** Monosemantic neuron count, / N, / k, features covered, dead neurons, the count below the floor and mean bias of one first layer. */
 export function monosemanticity(cfg: AnalysisConfig, layer: FirstLayer, E: Float32Array, options: AnalyserOptions = {}): Promise<MonosemanticitySummary> {
   return withAnalyser(cfg, options, (a) => a.monosemanticity(layer, E));
 }
@@ -367,5 +421,5 @@ export function analyseSnapshot(
   embeddings: AnalysisEmbeddings,
   opts: AnalyseOptions & AnalyserOptions = {},
 ): Promise<SnapshotAnalysis> {
-  return withAnalyser(cfg, { threads: opts.threads }, (a) => a.analyse(weights, embeddings, opts));
+  return withAnalyser(cfg, { threads: opts.threads, monoMinActivation: opts.monoMinActivation }, (a) => a.analyse(weights, embeddings, opts));
 }

@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress';
 import { pointLabel, type SweepSpec } from '../sweep/spec.js';
 import type { SweepEvents, SweepOutcome } from '../sweep/pool.js';
 import { scaleLabel } from '../sweep/scale.js';
-import { formatMetric as num, summaryRows } from '../sweep/summary.js';
+import { formatMetric as num, SUMMARY_HEADER, summaryRows } from '../sweep/summary.js';
 import { batchSize } from '../config/schema.js';
 
 /** An overall bar (runs, samples/s, ETA) with one bar per running run under it; plain lines when stderr is not a terminal. */
@@ -65,7 +65,7 @@ export function sweepProgress(spec: SweepSpec): SweepEvents & { stop: () => void
 }
 
 export function sweepTable(spec: SweepSpec, outcomes: SweepOutcome[]): string {
-  const header = [...spec.variables.map((v) => v.field), 'status', 'final loss', 'mono/N', 'mono/k', 'mean bias', 'run'];
+  const header = [...spec.variables.map((v) => v.field), ...SUMMARY_HEADER];
   const rows = summaryRows(spec, outcomes);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();

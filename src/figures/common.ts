@@ -1,8 +1,8 @@
 // Pieces shared by the figure definitions: titles with the scale caption, the colour rule for swept
 // values, number formats and the common config.
 import type { TopLevelSpec } from 'vega-lite';
-import { fieldLabel } from './labels.js';
-import type { FigureOptions, SweepValue } from './types.js';
+import { fieldLabel, formatValue } from './labels.js';
+import type { FigureOptions, RunMark, SweepValue } from './types.js';
 
 /** A piece of a Vega-Lite spec under construction (the top level is typed as TopLevelSpec). */
 export type Spec = Record<string, unknown>;
@@ -115,9 +115,14 @@ export function orderedValues(values: readonly SweepValue[]): SweepValue[] {
 /** Continuous colours for lines: viridis without its pale yellow end, which is hard to see on white. */
 const LINE_SCHEME = { name: 'viridis', extent: [0, 0.88] };
 
+/** Above this many distinct numeric values the legend is a colour bar; up to it, a symbol per value. */
+const MAX_SYMBOL_LEGEND = 16;
+
 /**
  * The colour encoding of the swept value (data field `value`), with a legend titled by the
- * field's label; the legend lists the swept values when there are few of them.
+ * field's label. Up to 16 numbers get a symbol legend listing exactly the swept values, printed
+ * as formatValue prints them (a colour bar's ticks would not say which runs there are); more get
+ * a colour bar.
  */
 export function sweepColorEncoding(field: string, values: readonly SweepValue[], label?: string): Spec {
   const kind = colorScaleKind(field, values);
@@ -131,10 +136,9 @@ export function sweepColorEncoding(field: string, values: readonly SweepValue[],
       legend: { title },
     };
   }
-  // Few values: a symbol legend listing each one; many: a colour bar.
   const legend: Spec =
-    distinct.length <= 8
-      ? { title, type: 'symbol', values: distinct, labelExpr: NUMBER_LABEL_EXPR, symbolStrokeWidth: 3, symbolOpacity: 1 }
+    distinct.length <= MAX_SYMBOL_LEGEND
+      ? { title, type: 'symbol', values: distinct, labelExpr: valueLabelExpr(distinct), symbolStrokeWidth: 3, symbolOpacity: 1 }
       : { title, type: 'gradient', labelExpr: NUMBER_LABEL_EXPR, gradientLength: 160 };
   return {
     field: 'value',
@@ -144,6 +148,14 @@ export function sweepColorEncoding(field: string, values: readonly SweepValue[],
   };
 }
 
+/**
+ * A Vega expression printing each of `values` as formatValue does: a lookup rather than a Vega
+ * format, whose minus sign and rounding differ from formatValue's.
+ */
+function valueLabelExpr(values: readonly SweepValue[]): string {
+  return `${JSON.stringify(values.map(formatValue))}[indexof(${JSON.stringify(values)}, datum.value)]`;
+}
+
 /** A quantitative axis of swept values: log when log-spaced, with the values as ticks when few. */
 export function sweepAxisScale(values: readonly number[]): { scale: Spec; axis: Spec } {
   const log = isLogSpaced(values);
@@ -151,4 +163,29 @@ export function sweepAxisScale(values: readonly number[]): { scale: Spec; axis: 
   const axis: Spec = { labelExpr: NUMBER_LABEL_EXPR };
   if (distinct.length <= 12) axis.values = distinct;
   return { scale: log ? { type: 'log', nice: false, padding: 12 } : { zero: false, nice: false, padding: 12 }, axis };
+}
+
+/** Line dashes of the run marks: a diverged run dashed, one that never learned dotted. */
+export const MARK_DASH: Record<RunMark, number[]> = { ok: [], diverged: [6, 3], 'never-learned': [1.5, 2.5] };
+
+/**
+ * What the marks mean, as subtitle notes; empty when every run is `ok`. `drawn` overrides how a
+ * figure draws a mark (default: diverged dashed, never learned dotted).
+ */
+export function markNotes(marks: readonly (RunMark | undefined)[], drawn: { diverged?: string; 'never-learned'?: string } = {}): string[] {
+  const notes: string[] = [];
+  const count = (m: RunMark) => marks.filter((x) => x === m).length;
+  if (count('diverged')) notes.push(`${drawn.diverged ?? 'dashed'}: diverged (${count('diverged')} run${count('diverged') > 1 ? 's' : ''}; drawn up to its divergence)`);
+  if (count('never-learned')) notes.push(`${drawn['never-learned'] ?? 'dotted'}: never learned, final loss within 5% of the zero-output loss (${count('never-learned')} run${count('never-learned') > 1 ? 's' : ''})`);
+  return notes;
+}
+
+/**
+ * markNotes for scatter plots, which cannot draw a diverged run (its values are not finite): it
+ * is left out and counted; a run that never learned is an open point.
+ */
+export function pointMarkNotes(marks: readonly (RunMark | undefined)[]): string[] {
+  const diverged = marks.filter((m) => m === 'diverged').length;
+  const left = diverged ? [`left out: ${diverged} diverged run${diverged > 1 ? 's' : ''} (values not finite)`] : [];
+  return [...left, ...markNotes(marks.filter((m) => m === 'never-learned'), { 'never-learned': 'open points' })];
 }

@@ -24,6 +24,8 @@ export interface NeuronFeatureHeatmap {
   legendTitle: string;
   /** Title of this panel (e.g. "learning rate = 0.003"). */
   title?: string;
+  /** A line under the title, in place of the crop note (a zoom's title already says what it shows). */
+  subtitle?: string;
   maxNeurons?: number;
   maxFeatures?: number;
   colormap?: Colormap;
@@ -40,8 +42,7 @@ export function neuronFeatureHeatmap(h: NeuronFeatureHeatmap): Spec {
 /** The heat map layer without a title, and its title and crop note for the caller to place. */
 export function neuronFeatureHeatmapParts(h: NeuronFeatureHeatmap): { spec: Spec; cropNote?: string } {
   const cm = h.colormap ?? colormap('viridis');
-  const neurons = Math.min(h.matrix.rows, h.maxNeurons ?? HEATMAP_MAX_NEURONS);
-  const features = Math.min(h.matrix.cols, h.maxFeatures ?? HEATMAP_MAX_FEATURES);
+  const { neurons, features } = shownCells(h.matrix, h);
   const raster = matrixToPng(h.matrix, { domain: h.domain, colormap: cm, transpose: true, rows: neurons, cols: features });
   // Nearest-neighbour scaling when the image is enlarged (cells stay crisp); smooth when shrunk.
   const smooth = h.width < neurons || h.height < features;
@@ -89,7 +90,8 @@ export function neuronFeatureHeatmapParts(h: NeuronFeatureHeatmap): { spec: Spec
   const spec: Spec = { width: h.width, height: h.height, layer: [image, legend] };
   const cropNote = cropped ? `first ${neurons} of ${h.matrix.rows} neurons, ${features} of ${h.matrix.cols} features` : undefined;
   if (h.title) {
-    spec.title = { text: h.title, fontSize: 12, ...(cropNote ? { subtitle: cropNote, subtitleFontSize: 10 } : {}) };
+    const subtitle = h.subtitle ?? cropNote;
+    spec.title = { text: h.title, fontSize: 12, ...(subtitle ? { subtitle, subtitleFontSize: 10 } : {}) };
     return { spec };
   }
   return cropNote ? { spec, cropNote } : { spec };
@@ -105,6 +107,30 @@ function legendTicks([lo, hi]: [number, number]): number[] {
   for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-9; t += step) ticks.push(Number(t.toPrecision(6)));
   if (hi - ticks[ticks.length - 1]! > step * 0.5) ticks.push(hi);
   return ticks;
+}
+
+/** The neurons and features a heat map shows: the matrix cropped to the limits (the paper's by default). */
+export function shownCells(matrix: Matrix, limits: { maxNeurons?: number; maxFeatures?: number }): { neurons: number; features: number } {
+  return {
+    neurons: Math.min(matrix.rows, limits.maxNeurons ?? HEATMAP_MAX_NEURONS),
+    features: Math.min(matrix.cols, limits.maxFeatures ?? HEATMAP_MAX_FEATURES),
+  };
+}
+
+/** The shortest side of an exact-size heat map: thinner matrices (k = 16) are magnified up to it. */
+export const HEATMAP_MIN_SIDE = 128;
+
+/**
+ * The display size of a heat map drawn at one screen pixel per cell (at PNG scale 1), so that no
+ * neuron or feature is averaged away: 1024 x 512 cells give 1024 x 512 pixels. A side shorter than
+ * `minSide` is magnified by the smallest integer that reaches it (16 neurons are drawn 8 pixels
+ * wide each), so that cells stay whole pixels when drawn nearest-neighbour.
+ */
+export function exactHeatmapSize(neurons: number, features: number, minSide = HEATMAP_MIN_SIDE): { width: number; height: number; magnification: { x: number; y: number } } {
+  if (!(neurons >= 1 && features >= 1)) throw new Error(`cannot size an empty heat map (${neurons} x ${features})`);
+  const x = Math.max(1, Math.ceil(minSide / neurons));
+  const y = Math.max(1, Math.ceil(minSide / features));
+  return { width: neurons * x, height: features * y, magnification: { x, y } };
 }
 
 /** A display size for a neurons x features heat map that keeps the cells roughly square. */
@@ -126,7 +152,12 @@ export interface HeatmapPanelOptions {
   domain: [number, number];
   legendTitle: string;
   title?: string;
-  /** Fixed plot size; otherwise fitted into maxWidth x maxHeight with roughly square cells. */
+  /**
+   * 'fit' (default): the plot size is width x height, or fitted into maxWidth x maxHeight with
+   * roughly square cells. 'exact': one screen pixel per cell (exactHeatmapSize), whatever the limits.
+   */
+  pixelsPerCell?: 'exact' | 'fit';
+  /** Fixed plot size ('fit' only); otherwise fitted into maxWidth x maxHeight with roughly square cells. */
   width?: number;
   height?: number;
   maxWidth: number;
@@ -137,14 +168,14 @@ export interface HeatmapPanelOptions {
 
 /** A neurons x features panel: cropped as the paper does, sized, with the paper's axis titles. */
 export function heatmapPanel(matrix: Matrix, o: HeatmapPanelOptions): NeuronFeatureHeatmap {
-  const neurons = Math.min(matrix.rows, o.maxNeurons ?? HEATMAP_MAX_NEURONS);
-  const features = Math.min(matrix.cols, o.maxFeatures ?? HEATMAP_MAX_FEATURES);
-  const size = heatmapSize(neurons, features, o.width ?? o.maxWidth, o.height ?? o.maxHeight);
+  const { neurons, features } = shownCells(matrix, o);
+  const exact = o.pixelsPerCell === 'exact';
+  const size = exact ? exactHeatmapSize(neurons, features) : heatmapSize(neurons, features, o.width ?? o.maxWidth, o.height ?? o.maxHeight);
   return {
     matrix,
     domain: o.domain,
-    width: o.width ?? size.width,
-    height: o.height ?? size.height,
+    width: exact ? size.width : (o.width ?? size.width),
+    height: exact ? size.height : (o.height ?? size.height),
     xTitle: MEASURE_LABELS.neuron,
     yTitle: MEASURE_LABELS.feature,
     legendTitle: o.legendTitle,
@@ -158,5 +189,31 @@ export function crop(input: { maxNeurons?: number; maxFeatures?: number }): Pick
   return {
     ...(input.maxNeurons !== undefined ? { maxNeurons: input.maxNeurons } : {}),
     ...(input.maxFeatures !== undefined ? { maxFeatures: input.maxFeatures } : {}),
+  };
+}
+
+/** The side the zoom inset's plot area is magnified towards (a 64 x 64 block is drawn 4x: 256 px). */
+const ZOOM_SIDE = 256;
+
+/**
+ * The top-left `block` neurons x `block` features of a panel, enlarged by an integer factor to
+ * about ZOOM_SIDE pixels and drawn nearest-neighbour with the panel's colours, so that single cells
+ * of the diagonal can be seen; undefined when the block is the whole panel.
+ */
+export function cornerZoom(panel: NeuronFeatureHeatmap, block: number): NeuronFeatureHeatmap | undefined {
+  if (!(Number.isInteger(block) && block >= 1)) throw new Error(`zoom block must be a positive integer, got ${block}`);
+  const { neurons, features } = shownCells(panel.matrix, panel);
+  const zn = Math.min(block, neurons);
+  const zf = Math.min(block, features);
+  if (zn === neurons && zf === features) return undefined;
+  const m = Math.max(1, Math.floor(ZOOM_SIDE / Math.max(zn, zf)));
+  return {
+    ...panel,
+    width: zn * m,
+    height: zf * m,
+    maxNeurons: zn,
+    maxFeatures: zf,
+    title: `zoom: neurons 0–${zn - 1} × features 0–${zf - 1}`,
+    subtitle: `${m} × ${m} px per cell`,
   };
 }

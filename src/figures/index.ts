@@ -13,3 +13,15 @@ export { manyFeatureHeatmaps, manyFeatureDomain, type ManyFeatureHeatmapsInput, 
 export { sfaLinePlot, type SfaLinesInput } from './sfa-lines.js';
 export { monoVsSweep, hasKEqualsNRule, type MonoSweepInput, type MonoSweepPoint } from './mono-sweep.js';
 export { gridHeatmap, type GridCell, type GridHeatmapInput } from './grid.js';
+export {
+  amplitudeResponse,
+  amplitudeCurves,
+  type AmplitudeCurve,
+  type AmplitudePanel,
+  type AmplitudeResponseInput,
+  type FeatureAmplitudeResponse,
+} from './amplitude-response.js';
+export { lossVsMono, type LossVsMonoInput, type LossVsMonoPoint } from './loss-vs-mono.js';
+export { monoVsNOverK, type MonoVsNOverKInput, type NOverKPoint } from './mono-vs-n-over-k.js';
+export * from './sweep-data.js';
+export * from './from-sweep.js';

@@ -28,6 +28,7 @@ export const MEASURE_LABELS = {
   loss: 'loss',
   monoPerFeature: '# mono neurons / # features',
   monoPerNeuron: '# mono neurons / # neurons',
+  coveredPerFeature: '# features covered / # features',
   meanBias: 'mean bias',
   neuron: 'neuron (heat-map order)',
   feature: 'feature (heat-map order)',

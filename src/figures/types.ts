@@ -45,3 +45,9 @@ export interface LossRecord {
   steps: ArrayLike<number>;
   loss: ArrayLike<number>;
 }
+
+/**
+ * How a run ended, for marking it in every figure: `diverged` (its loss went non-finite),
+ * `never-learned` (its final loss stayed within 5% of the zero-output loss), or `ok`.
+ */
+export type RunMark = 'ok' | 'diverged' | 'never-learned';

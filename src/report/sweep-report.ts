@@ -1,31 +1,46 @@
 // A sweep's report: every figure as SVG and PNG plus a report.md that renders on GitHub, all
-// drawn from the store through the analysis API and the shared figure definitions.
+// drawn from the store through the analysis API and the shared figure definitions. The sweep's
+// data is built once (sweep-data.ts, the same shape the dashboard receives) and each figure's
+// input comes from it through src/figures/from-sweep.ts, as on the dashboard.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { analyseRun, finalSnapshot, reorder, SnapshotAnalyser, type RunAnalysis, type SeriesPoint } from '../analysis/index.js';
+import { finalSnapshot, reorder, SnapshotAnalyser, type RunAnalysis } from '../analysis/index.js';
 import {
+  amplitudeCurves,
+  amplitudeResponse,
   biasPlot,
-  fieldLabel,
+  biasPlotInput,
+  colourField,
+  colourValue,
+  finalMeasures,
   gridHeatmap,
+  gridInput,
+  heatmapChoice,
+  lossVsMono,
+  lossVsMonoInput,
   manyFeatureHeatmaps,
+  monoVsNOverK,
+  monoVsNOverKInput,
   monoVsSweep,
+  monoVsSweepInput,
+  runTitle,
   sfaHeatmapRow,
   sfaLinePlot,
-  sweptTitle,
+  sweepCaption,
+  trainingInput,
   trainingPlot,
-  type SweepValue,
+  fieldLabel,
+  formatValue,
+  runMark,
+  type SweepData,
 } from '../figures/index.js';
 import { writeFigure } from '../figures/render.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { StoreError } from '../store/errors.js';
 import type { RunStore } from '../store/run-store.js';
-import { sweepOutcomes } from '../sweep/pool.js';
-import { scaleLabel } from '../sweep/scale.js';
-import { formatValue, type SweepSpec } from '../sweep/spec.js';
-import { summaryRows } from '../sweep/summary.js';
-
-/** At most this many runs get their own SFA heat map in the row (evenly spaced through the sweep). */
-export const HEATMAP_RUNS = 6;
+import type { SweepSpec } from '../sweep/spec.js';
+import { formatMetric, SUMMARY_HEADER } from '../sweep/summary.js';
+import { buildSweepData } from './sweep-data.js';
 
 export interface ReportFile {
   name: string;
@@ -33,21 +48,6 @@ export interface ReportFile {
   svg: string;
   png: string;
 }
-
-interface AnalysedRun {
-  point: number;
-  values: Record<string, SweepValue>;
-  /** The value of the first swept variable: the colour of the run's lines. */
-  value: SweepValue;
-  analysis: RunAnalysis;
-}
-
-/** `count` indices spread evenly over 0 .. n-1, first and last included. */
-export function spread(n: number, count: number): number[] {
-  if (n <= count) return Array.from({ length: n }, (_, i) => i);
-  return Array.from({ length: count }, (_, i) => Math.round((i * (n - 1)) / (count - 1)));
-}
-
 
 export interface ReportOptions {
   threads?: number;
@@ -61,67 +61,54 @@ export async function writeSweepReport(store: RunStore, sweepName: string, outDi
     const known = store.listSweeps().map((s) => s.name);
     throw new StoreError(`no sweep ${JSON.stringify(sweepName)} in ${store.dir}; sweeps there: ${known.length ? known.join(', ') : 'none'}`);
   }
-  const spec = row.spec as SweepSpec;
-  const scale = scaleLabel(spec.scale);
-  const first = spec.variables[0]!;
-  const sweep = { field: first.field };
-  const outcomes = sweepOutcomes(store, spec);
-
-  // Analyse every run that has snapshots; a diverged run keeps those taken before it diverged.
-  const runs: AnalysedRun[] = [];
-  for (const { point, run } of outcomes) {
-    if (!run || (run.status !== 'finished' && run.status !== 'diverged')) continue;
-    const loaded = store.loadRun(run.id);
-    if (loaded.snapshots.length === 0) continue;
-    const analysis = await analyseRun(loaded, { threads: opts.threads, extraFeatures: [] });
-    runs.push({ point: point.index, values: point.values, value: point.values[first.field]!, analysis });
-  }
-  if (runs.length === 0) throw new StoreError(`sweep ${sweepName} has no finished runs to report on yet`);
-  const N = runs[0]!.analysis.config.N;
+  const { data: d, analyses } = await buildSweepData(store, row, { threads: opts.threads });
+  if (d.runs.length === 0) throw new StoreError(`sweep ${sweepName} has no finished runs to report on yet`);
+  const analysisOf = (id: string): RunAnalysis => analyses.get(id)!;
+  const caption = sweepCaption(d);
 
   mkdirSync(outDir, { recursive: true });
   const files: ReportFile[] = [];
-  const figure = async (name: string, caption: string, specOf: Parameters<typeof writeFigure>[2]) => {
-    const written = await writeFigure(outDir, name, specOf, { scale: opts.pngScale });
-    files.push({ name, caption, svg: path.basename(written.svg), png: path.basename(written.png) });
+  const figure = async (name: string, what: string, spec: Parameters<typeof writeFigure>[2]) => {
+    const written = await writeFigure(outDir, name, spec, { scale: opts.pngScale });
+    files.push({ name, caption: `${what} ${caption}`, svg: path.basename(written.svg), png: path.basename(written.png) });
   };
+  const colour = colourField(d);
+  const swept = colour.label ?? fieldLabel(colour.field);
 
-  const toSnapshotPoints = (series: SeriesPoint[]) =>
-    series.map((s) => ({ log2_step: s.log2_step, mono_per_feature: s.monosemantic_per_feature, mean_bias: s.mean_bias }));
-  await figure('training', `Loss, monosemantic neurons / N and mean bias against log2(training step), one line per run, coloured by ${fieldLabel(first.field)}. Scale: ${scale}.`, trainingPlot({
-    scale,
-    sweep,
-    runs: runs.map((r) => ({ value: r.value, id: r.analysis.id, snapshots: toSnapshotPoints(r.analysis.series), losses: r.analysis.losses })),
-  }));
+  await figure('training', `Loss (faint: every record; line: running mean), monosemantic neurons / N and mean bias against log2(training step), one colour per ${swept}.`, trainingPlot(trainingInput(d)));
+  const mono = monoVsSweepInput(d);
+  if (mono) await figure('mono-vs-sweep', `Monosemantic neurons / k and / N, and features covered / N, of the final models against ${swept}.`, monoVsSweep(mono));
+  const scatter = lossVsMonoInput([d]);
+  if (scatter) await figure('loss-vs-mono', `Loss (mean of the last 64 records, ± its standard error) against monosemantic neurons / N, one point per run.`, lossVsMono(scatter));
+  const nOverK = monoVsNOverKInput(d);
+  if (nOverK) await figure('mono-vs-n-over-k', 'Monosemantic neurons / k against N / k; the dotted curve min(1, N/k) is the most a model can have with one neuron a feature.', monoVsNOverK(nOverK));
 
-  await figure('mono-vs-sweep', `Monosemantic neurons / k and / N of the final models against ${fieldLabel(first.field)}. Scale: ${scale}.`, monoVsSweep({
-    scale,
-    sweep,
-    N,
-    points: runs.map((r) => ({ value: r.value, mono_per_neuron: r.analysis.metrics.monosemantic_per_neuron, mono_per_feature: r.analysis.metrics.monosemantic_per_feature })),
-  }));
+  const chosen = heatmapChoice(d);
+  if (chosen.length) {
+    const sorted = (id: string) => {
+      const m = analysisOf(id).metrics;
+      return reorder(m.single_feature_activations, m.heatmap_order.neurons, m.heatmap_order.features);
+    };
+    await figure('sfa-heatmaps', `Single-feature activations of the final models (neurons sorted by max/mean activation, features by their strongest neuron; colours 0 to 1.02; one pixel per neuron and feature; beside each, the top-left corner enlarged), for the runs at ${chosen.map((c) => `${runTitle(d, c.run)} (${c.note})`).join('; ')}.`, sfaHeatmapRow({
+      scale: d.scale,
+      sweep: colour,
+      runs: chosen.map((c) => ({ value: colourValue(d, c.run.values), sfa: sorted(c.run.id), note: c.note, mark: runMark(c.run) })),
+    }));
+    await figure('amplitude-response', `The output for a feature against its input amplitude (input a e_j, read at output j): the full model, only the neurons with negative bias, only those with positive bias, and the identity; mean over the same ${analysisOf(chosen[0]!.run.id).metrics.amplitude_response.length} evenly spaced features of every run, band 10th–90th percentile.`, amplitudeResponse({
+      scale: d.scale,
+      panels: chosen.map((c) => ({ title: `${runTitle(d, c.run)} (${c.note})`, mark: runMark(c.run), ...amplitudeCurves(analysisOf(c.run.id).metrics.amplitude_response) })),
+    }));
+  }
 
-  const sorted = (r: AnalysedRun) => reorder(r.analysis.metrics.single_feature_activations, r.analysis.metrics.heatmap_order.neurons, r.analysis.metrics.heatmap_order.features);
-  const chosen = spread(runs.length, HEATMAP_RUNS).map((i) => runs[i]!);
-  await figure('sfa-heatmaps', `Single-feature activations of the final models (neurons sorted by max/mean activation, features by their strongest neuron; colours 0 to 1.02), for ${chosen.length} of the ${runs.length} runs. Scale: ${scale}.`, sfaHeatmapRow({
-    scale,
-    sweep,
-    runs: chosen.map((r) => ({ value: r.value, sfa: sorted(r) })),
-  }));
-
-  await figure('biases', `Each run's first-layer biases in heat-map order; the vertical line is at N = ${N}. Scale: ${scale}.`, biasPlot({
-    scale,
-    sweep,
-    N,
-    runs: runs.map((r) => ({ value: r.value, id: r.analysis.id, biases: r.analysis.metrics.biases_in_heatmap_order })),
-  }));
+  const bias = biasPlotInput(d);
+  if (bias) await figure('biases', `Each run's first-layer biases in heat-map order; dashed line at N = ${bias.N}, dotted lines at each run's count of monosemantic neurons (they come first in heat-map order).`, biasPlot(bias));
 
   // The most monosemantic run, looked at more closely.
-  const best = runs.reduce((a, b) => (b.analysis.metrics.monosemantic_per_feature > a.analysis.metrics.monosemantic_per_feature ? b : a));
-  const bestTitle = sweptTitle(first.field, best.value);
-  const order = best.analysis.metrics.heatmap_order;
+  const best = d.runs.filter((r) => finalMeasures(r).snapshot).reduce((a, b) => (finalMeasures(b).snapshot!.monosemantic_per_feature > finalMeasures(a).snapshot!.monosemantic_per_feature ? b : a));
+  const bestTitle = runTitle(d, best);
+  const order = analysisOf(best.id).metrics.heatmap_order;
   const topFeatures = Array.from(order.features.slice(0, 3));
-  const loaded = store.loadRun(best.analysis.id);
+  const loaded = store.loadRun(best.id);
   const analyser = new SnapshotAnalyser(loaded.config, { threads: opts.threads });
   const panels = [];
   try {
@@ -135,44 +122,63 @@ export async function writeSweepReport(store: RunStore, sweepName: string, outDi
   } finally {
     await analyser.release();
   }
-  await figure('many-feature', `Activations with extra features switched on in every input, for the most monosemantic run (${bestTitle}). Scale: ${scale}.`, manyFeatureHeatmaps({ scale, title: `Many-feature activations, ${bestTitle}`, panels }));
-  await figure('sfa-lines', `Single-feature activations of the first four features in heat-map order, for the most monosemantic run (${bestTitle}). Scale: ${scale}.`, sfaLinePlot({
-    scale,
+  await figure('many-feature', `Activations with extra features switched on in every input, for the most monosemantic run (${bestTitle}).`, manyFeatureHeatmaps({ scale: d.scale, title: `Many-feature activations, ${bestTitle}`, panels }));
+  const bestMetrics = analysisOf(best.id).metrics;
+  await figure('sfa-lines', `Single-feature activations of the first four features in heat-map order, for the most monosemantic run (${bestTitle}).`, sfaLinePlot({
+    scale: d.scale,
     title: `Single-feature activations, ${bestTitle}`,
-    sfa: sorted(best),
-    features: [0, 1, 2, 3].filter((f) => f < N),
+    sfa: reorder(bestMetrics.single_feature_activations, bestMetrics.heatmap_order.neurons, bestMetrics.heatmap_order.features),
+    features: [0, 1, 2, 3].filter((f) => f < best.config.N),
   }));
 
-  if (spec.variables.length >= 2) {
-    const second = spec.variables[1]!;
-    await figure('grid', `Final monosemantic neurons / N over ${fieldLabel(first.field)} and ${fieldLabel(second.field)}; grey cells did not finish. Scale: ${scale}.`, gridHeatmap({
-      scale,
-      x: { field: second.field },
-      y: { field: first.field },
-      cells: outcomes.map(({ point, run }) => ({
-        x: point.values[second.field]!,
-        y: point.values[first.field]!,
-        value: run?.status === 'finished' && run.final ? run.final.monosemantic_per_feature : null,
-      })),
-    }));
-  }
+  const grid = gridInput(d);
+  if (grid) await figure('grid', `Final monosemantic neurons / N over ${fieldLabel(grid.y.field)} and ${fieldLabel(grid.x.field)}; grey cells did not finish or diverged.`, gridHeatmap(grid));
 
-  const markdown = reportMarkdown(spec, scale, outcomes, files);
+  const markdown = reportMarkdown(row.spec as SweepSpec, d, caption, files);
   writeFileAtomic(path.join(outDir, 'report.md'), markdown);
   return { files, markdown };
 }
 
-function reportMarkdown(spec: SweepSpec, scale: string, outcomes: ReturnType<typeof sweepOutcomes>, files: ReportFile[]): string {
-  const header = [...spec.variables.map((v) => fieldLabel(v.field)), 'status', 'final loss', 'mono / N', 'mono / k', 'mean bias', 'run'];
-  // Run ids as code, so that GitHub does not turn them into numbers or links.
-  const rows = summaryRows(spec, outcomes).map((r) => r.map((cell, i) => (i === r.length - 1 && cell !== '-' ? `\`${cell}\`` : cell)));
+/** The report's table: one row per point, from the same measures as the figures. */
+export function reportTable(d: SweepData): { header: string[]; rows: string[][] } {
+  const header = [...d.variables.map((v) => fieldLabel(v.field)), ...SUMMARY_HEADER];
+  const byPoint = new Map(d.runs.map((r) => [r.point, r]));
+  const pm = (w: { mean: number; se: number }) => (Number.isFinite(w.mean) ? `${formatMetric(w.mean)} ± ${formatMetric(w.se, 2)}` : '-');
+  const rows = d.points.map((p) => {
+    const values = d.variables.map((v) => formatValue(p.values[v.field] ?? '?'));
+    const run = byPoint.get(p.point);
+    if (!run) return [...values, p.status, '-', '-', '-', '-', '-', '-', '-', '-'];
+    const f = finalMeasures(run);
+    const s = f.snapshot;
+    const status = f.mark === 'diverged' ? `diverged at step ${run.diverged_at_step}` : f.mark === 'never-learned' ? 'never learned' : run.status;
+    return [
+      ...values,
+      status,
+      pm(f.loss.last8),
+      pm(f.loss.last64),
+      formatMetric(s?.monosemantic_per_feature, 3),
+      s?.features_covered !== undefined ? `${s.features_covered} / ${run.config.N}` : '-',
+      formatMetric(s?.monosemantic_per_neuron, 3),
+      s ? String(s.dead_neurons) : '-',
+      formatMetric(s?.mean_bias, 3),
+      `\`${run.id}\``,
+    ];
+  });
+  return { header, rows };
+}
+
+function reportMarkdown(spec: SweepSpec, d: SweepData, caption: string, files: ReportFile[]): string {
+  const { header, rows } = reportTable(d);
   const fixed = Object.entries(spec.fixed)
     .map(([k, v]) => `${k}=${formatValue(v as number | string)}`)
     .join(', ');
   return [
     `# Sweep ${spec.name}${spec.batch ? ` (Table 1 batch ${spec.batch})` : ''}`,
     '',
-    `**Scale: ${scale}.** Fixed: ${fixed || 'defaults'}. Swept: ${spec.variables.map((v) => `${fieldLabel(v.field)} (${v.values.map(formatValue).join(', ')})`).join(' × ')}.`,
+    `**Scale: ${d.scale}.** Fixed: ${fixed || 'defaults'}. Swept: ${d.variables.map((v) => `${fieldLabel(v.field)} (${v.values.map(formatValue).join(', ')})`).join(' × ')}.`,
+    '',
+    caption,
+    "A run that never learned ended within 5% of the zero-output loss (the loss of a model that outputs 0); features covered counts the features with at least one monosemantic neuron.",
     '',
     '| ' + header.join(' | ') + ' |',
     '|' + header.map(() => '---').join('|') + '|',

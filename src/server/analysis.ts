@@ -3,7 +3,19 @@
 // so finished runs are analysed once); analysed snapshots for the heat-map slider; loaded runs,
 // bounded by bytes. One SnapshotAnalyser (ORT sessions) per config shape is kept and reused.
 // ORT blocks the thread it runs on, so the work is queued and runs one task at a time.
-import { checkConfig, finalSnapshot, findSnapshot, heatmapOrder, reorder, seriesWith, snapshotSteps, SnapshotAnalyser, type SeriesPoint } from '../analysis/index.js';
+import {
+  amplitudeOptions,
+  checkConfig,
+  finalSnapshot,
+  findSnapshot,
+  reorder,
+  seriesWith,
+  snapshotSteps,
+  SnapshotAnalyser,
+  zeroOutputLoss,
+  type SeriesPoint,
+} from '../analysis/index.js';
+import { amplitudeCurves } from '../figures/amplitude-response.js';
 import type { LoadedRun, LossTrace, Snapshot } from '../store/types.js';
 import type { SnapshotResponse } from './api-types.js';
 import { Lru } from './lru.js';
@@ -20,6 +32,8 @@ export interface RunAnalysisEntry {
   series: SeriesPoint[];
   /** The final snapshot's step and b1 in heat-map order; null if the run has no snapshots. */
   final: { step: number; biases: number[] } | null;
+  /** The expected loss of a model that outputs zero, for marking runs that never learned. */
+  zero_output_loss: number;
 }
 
 /** A request for a snapshot the run does not have. */
@@ -118,7 +132,13 @@ export class RunAnalysis {
           this.snapshots.set(`${key}|${last.step}`, response);
           final = { step: last.step, biases: response.biases };
         }
-        const entry: RunAnalysisEntry = { losses: run.losses, snapshots: snapshotSteps(run), series, final };
+        const entry: RunAnalysisEntry = {
+          losses: run.losses,
+          snapshots: snapshotSteps(run),
+          series,
+          final,
+          zero_output_loss: zeroOutputLoss(run.config, run.embeddings.F),
+        };
         this.analyses.set(key, entry);
         return entry;
       }),
@@ -153,8 +173,8 @@ export class RunAnalysis {
 
   private async analyseSnapshot(run: LoadedRun, snapshot: Snapshot, analyser: SnapshotAnalyser, point: SeriesPoint): Promise<SnapshotResponse> {
     const { k, N } = run.config;
-    const { sfa } = await analyser.singleFeatureActivations(snapshot, run.embeddings.E);
-    const order = heatmapOrder(sfa);
+    const analysis = await analyser.analyse(snapshot, run.embeddings, { extraFeatures: [], ...amplitudeOptions(N) });
+    const { single_feature_activations: sfa, heatmap_order: order } = analysis;
     const rows = Math.min(k, CROP_NEURONS);
     const cols = Math.min(N, CROP_FEATURES);
     const cropped = reorder(sfa, order.neurons.subarray(0, rows), order.features.subarray(0, cols));
@@ -171,6 +191,7 @@ export class RunAnalysis {
       ranked_neurons: order.ranked_neurons,
       k,
       N,
+      amplitude: { title: '', ...amplitudeCurves(analysis.amplitude_response) },
     };
   }
 

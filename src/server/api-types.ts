@@ -1,10 +1,16 @@
-// The dashboard's JSON API, as types the browser code can import: type-only, no Node imports, no
-// imports at all (so that the web app's type-check never reaches the server's dependencies).
+// The dashboard's JSON API, as types the browser code can import: type-only, no Node imports; the
+// only imports are types of the browser-safe figure data (src/figures), so that the web app's
+// type-check never reaches the server's dependencies.
 // The server builds every response as one of these types, so a change here that the server does
 // not follow fails `tsc`. The endpoints themselves are described in api.ts.
 //
 // JSON has no NaN or Infinity: a non-finite number (the loss of a diverged run) arrives as null,
 // hence the `number | null` of losses and final metrics.
+
+import type { AmplitudePanel } from '../figures/amplitude-response.js';
+import type { SweepRunData } from '../figures/sweep-data.js';
+
+export type { SweepRunData };
 
 export type RunStatus = 'running' | 'finished' | 'diverged' | 'interrupted';
 export type Task = 'decoder' | 're-projector' | 'abs';
@@ -103,6 +109,12 @@ export interface SnapshotMetrics {
   dead_neurons: number;
   /** Mean of b1. */
   mean_bias: number;
+  /** Features with at least one monosemantic neuron. */
+  features_covered: number;
+  /** The activation floor of `monosemantic_below_floor`. */
+  activation_floor: number;
+  /** Neurons that pass the 0.999 ratio with a largest activation below the floor. */
+  monosemantic_below_floor: number;
 }
 
 /** One snapshot's measures in a run's series; the snapshot after step 2^j - 1 has log2_step j. */
@@ -130,6 +142,8 @@ export interface RunDetailResponse {
   snapshots: number[];
   /** One point per snapshot; null when the run has no readable files. */
   series: SeriesPoint[] | null;
+  /** The expected loss of a model that outputs zero (null without readable files). */
+  zero_output_loss: number | null;
   /** One line, set when a finished or diverged run's files are missing or corrupt. */
   error?: string;
 }
@@ -164,6 +178,11 @@ export interface SnapshotResponse {
   /** The run's full size: k neurons, N features (the matrix may be cropped). */
   k: number;
   N: number;
+  /**
+   * The output for a feature against its input amplitude (full model, negative- and positive-bias
+   * neurons), summarised over evenly spaced features (analysis/amplitude.ts); `title` is empty.
+   */
+  amplitude: AmplitudePanel;
 }
 
 export type SweepValue = number | string;
@@ -203,27 +222,6 @@ export interface SweepPointRow {
   run: RunRow | null;
 }
 
-/** A finished or diverged run of a sweep with its series (for the training plot). */
-export interface SweepRunSeries {
-  id: string;
-  point: number;
-  /** The value of the first swept variable (the colour of the run's lines). */
-  value: SweepValue;
-  values: Record<string, SweepValue>;
-  series: SeriesPoint[];
-  losses: LossTrace;
-}
-
-/** b1 of a run's final snapshot in heat-map order (for the bias plot). */
-export interface SweepRunBiases {
-  id: string;
-  point: number;
-  value: SweepValue;
-  /** The step of the final snapshot. */
-  step: number;
-  biases: number[];
-}
-
 /** GET /api/sweeps/:name */
 export interface SweepDetailResponse {
   name: string;
@@ -234,9 +232,11 @@ export interface SweepDetailResponse {
   variables: SweepVariable[];
   created_at: string;
   points: SweepPointRow[];
-  /** Finished and diverged runs with readable files, in point order. */
-  series: SweepRunSeries[];
-  biases: SweepRunBiases[];
+  /**
+   * Finished and diverged runs with readable files, in point order: the sweep data every figure
+   * is drawn from (src/figures/from-sweep.ts), the same the report builds.
+   */
+  runs: SweepRunData[];
   /** Settled runs whose files could not be read: one line each. */
   errors: { id: string; point: number; error: string }[];
 }

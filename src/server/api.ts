@@ -10,7 +10,7 @@
 //
 //   GET /api/runs/:id                                  id like 20261126-150102-a1b2c3
 //     { run: RunRow, sweeps: string[], losses: LossTrace | null, snapshots: number[],
-//       series: SeriesPoint[] | null, error?: string }
+//       series: SeriesPoint[] | null, zero_output_loss: number | null, error?: string }
 //     A finished or diverged run's loss trace, snapshot steps and the measures of every snapshot
 //     (monosemantic_neurons, monosemantic_per_feature, monosemantic_per_neuron, dead_neurons,
 //     mean_bias, at step / log2_step). A running or interrupted run has no files yet: losses and
@@ -20,11 +20,13 @@
 //
 //   GET /api/runs/:id/snapshots/:step                  step: as stored, e.g. 0, 1, 3, ..., 1023
 //     { step, log2_step, metrics, sfa: {rows, cols, data}, biases, neurons, features,
-//       ranked_neurons, k, N }
+//       ranked_neurons, k, N, amplitude }
 //     The single-feature activation heat map of one snapshot: `sfa.data` is base64 of a
 //     little-endian Float32Array, row-major, neurons x features in heat-map order, cropped to at
 //     most 1024 x 512. `biases` is b1 (all k) in heat-map order; `neurons` / `features` the
 //     original index of each row / column (all k / N; the matrix shows the first rows / cols).
+//     `amplitude`: the output for a feature against its input amplitude (full model, negative-
+//     and positive-bias neurons), mean and 10th/90th percentiles over evenly spaced features.
 //     400 malformed id or step; 404 unknown run, a run without files (running), or a step it
 //     does not have (the message lists the valid steps); 500 with the reason if the run's files
 //     are corrupt. Analysed snapshots are cached (LRU), so the slider can ask again freely.
@@ -36,12 +38,13 @@
 //     (total, finished, diverged, running), each point counted by its settled run.
 //
 //   GET /api/sweeps/:name                              name: /^[\w.@=+-]{1,100}$/
-//     { name, batch, scale, fixed, variables, created_at, points, series, biases, errors }
+//     { name, batch, scale, fixed, variables, created_at, points, runs, errors }
 //     points: [{point, values, run: RunRow | null}] in grid order (the point's finished or
-//     diverged run, else its latest, else null). series: [{id, point, value, values, series,
-//     losses}] for every finished or diverged run with readable files (`value` = the first swept
-//     variable's value). biases: [{id, point, value, step, biases}], the final snapshot's b1 in
-//     heat-map order. errors: [{id, point, error}] for settled runs whose files cannot be read.
+//     diverged run, else its latest, else null). runs: the sweep data the figures are drawn from
+//     (src/figures/sweep-data.ts, the same the report builds), one per finished or diverged run
+//     with readable files: {id, point, values, status, diverged_at_step, config, series, losses,
+//     biases (final snapshot's b1 in heat-map order), zero_output_loss}. errors: [{id, point,
+//     error}] for settled runs whose files cannot be read.
 //     Each run is analysed once per version of its files (then cached), and its final
 //     snapshot's heat map is cached at the same time, so the sweep page's heat maps
 //     (GET /api/runs/:id/snapshots/:final_step) come from memory. 400 bad name; 404 unknown.
@@ -66,6 +69,7 @@ import { streamSSE } from 'hono/streaming';
 import { StoreError } from '../store/errors.js';
 import { isSettled, type RunStore } from '../store/run-store.js';
 import type { RunRow, SweepRow } from '../store/types.js';
+import { sweepRunData } from '../figures/sweep-data.js';
 import { CATALOGUE } from '../sweep/catalogue.js';
 import { sweepOutcomes, type SweepOutcome } from '../sweep/pool.js';
 import type { SweepSpec } from '../sweep/spec.js';
@@ -199,13 +203,13 @@ export function apiRoutes(deps: ApiDeps): Hono {
 
   api.get('/runs/:id', async (c) => {
     const run = requireRun(c.req.param('id'));
-    const body: RunDetailResponse = { run, sweeps: reader.runSweeps(run.id), losses: null, snapshots: [], series: null };
+    const body: RunDetailResponse = { run, sweeps: reader.runSweeps(run.id), losses: null, snapshots: [], series: null, zero_output_loss: null };
     if (!isSettled(run)) return c.json(body);
     try {
       const signature = reader.runFilesSignature(run.id);
       if (signature === null) throw new StoreError(`run ${run.id} is ${run.status} but its folder ${reader.runFolder(run.id)} is missing`);
       const entry = await analysis.runAnalysis(run.id, signature);
-      Object.assign(body, { losses: entry.losses, snapshots: entry.snapshots, series: entry.series });
+      Object.assign(body, { losses: entry.losses, snapshots: entry.snapshots, series: entry.series, zero_output_loss: entry.zero_output_loss });
     } catch (e) {
       body.error = oneLine(e);
     }
@@ -242,7 +246,6 @@ export function apiRoutes(deps: ApiDeps): Hono {
     }
     const spec = sweepSpec(row);
     const outcomes = outcomesOf(reader, reader.listRuns())(spec);
-    const first = spec.variables[0]!.field;
     const body: SweepDetailResponse = {
       name,
       batch: spec.batch ?? null,
@@ -251,19 +254,28 @@ export function apiRoutes(deps: ApiDeps): Hono {
       variables: spec.variables,
       created_at: row.created_at,
       points: outcomes.map((o) => ({ point: o.point.index, values: o.point.values, run: o.run ?? null })),
-      series: [],
-      biases: [],
+      runs: [],
       errors: [],
     };
     for (const { point, run } of outcomes) {
       if (!run || !isSettled(run)) continue;
-      const value = point.values[first]!;
       try {
         const signature = reader.runFilesSignature(run.id);
         if (signature === null) throw new StoreError(`run ${run.id} is ${run.status} but its folder ${reader.runFolder(run.id)} is missing`);
         const entry = await analysis.runAnalysis(run.id, signature);
-        body.series.push({ id: run.id, point: point.index, value, values: point.values, series: entry.series, losses: entry.losses });
-        if (entry.final) body.biases.push({ id: run.id, point: point.index, value, step: entry.final.step, biases: entry.final.biases });
+        body.runs.push(
+          sweepRunData({
+            id: run.id,
+            point: point.index,
+            values: point.values,
+            summary: run.final!,
+            config: run.config,
+            series: entry.series,
+            losses: entry.losses,
+            biases: entry.final?.biases ?? null,
+            zero_output_loss: entry.zero_output_loss,
+          }),
+        );
       } catch (e) {
         body.errors.push({ id: run.id, point: point.index, error: oneLine(e) });
       }

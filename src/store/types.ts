@@ -21,13 +21,25 @@ export type StoredRunConfig = RunConfig & {
   version: string;
 };
 
-/** Final metrics. Non-finite numbers (a diverged loss) are stored as null and read back as NaN. */
+/**
+ * Final metrics. Non-finite numbers (a diverged loss) are stored as null and read back as NaN. The
+ * optional fields are absent from runs stored before they existed.
+ */
 export interface RunSummary {
   status: 'finished' | 'diverged';
   diverged_at_step?: number;
+  /** Mean of the last 8 recorded losses (SPEC.md's final data loss), and its standard error. */
   data_loss: number;
+  data_loss_se?: number;
+  /** Mean of the last 64 recorded losses, and its standard error. */
+  data_loss_last64?: number;
+  data_loss_last64_se?: number;
   monosemantic_neurons: number;
   monosemantic_per_feature: number;
+  /** Distinct features that some monosemantic neuron responds to most. */
+  features_covered?: number;
+  /** Neurons that no single feature activates. */
+  dead_neurons?: number;
   mean_bias: number;
   samples_per_second: number;
   seconds: number;

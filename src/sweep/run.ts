@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunConfig } from '../config/schema.js';
+import { finalLoss, FINAL_LOSS_RECORDS, lossWindow } from '../analysis/loss.js';
 import { monosemanticity } from '../analysis/snapshot.js';
 import type { RunStore } from '../store/run-store.js';
 import type { RunSummary, StoredRunConfig, SweepLink } from '../store/types.js';
@@ -19,8 +20,7 @@ export const PACKAGE_VERSION: string = (() => {
 
 /** SPEC.md's final data loss: the mean of the last 8 recorded losses. */
 export function finalDataLoss(losses: number[]): number {
-  const last = losses.slice(-8);
-  return last.reduce((a, b) => a + b, 0) / last.length;
+  return lossWindow(losses, FINAL_LOSS_RECORDS).mean;
 }
 
 export interface RecordedRun {
@@ -76,12 +76,19 @@ export async function trainTogetherAndRecord(
   for (const [i, result] of results.entries()) {
     const cfg = runs[i]!.config;
     const metrics = await monosemanticity(cfg, result.params, result.embeddings.E, { threads: opts.threads });
+    // A diverged run's loss is NaN whatever its trace holds before the divergence.
+    const loss = finalLoss(result.status === 'diverged' ? [NaN] : result.losses.loss);
     const summary: RunSummary = {
       status: result.status,
       ...(result.divergedAtStep !== undefined ? { diverged_at_step: result.divergedAtStep } : {}),
-      data_loss: result.status === 'diverged' ? NaN : finalDataLoss(result.losses.loss),
+      data_loss: loss.last8.mean,
+      data_loss_se: loss.last8.se,
+      data_loss_last64: loss.last64.mean,
+      data_loss_last64_se: loss.last64.se,
       monosemantic_neurons: metrics.monosemantic_neurons,
       monosemantic_per_feature: metrics.monosemantic_per_feature,
+      features_covered: metrics.features_covered,
+      dead_neurons: metrics.dead_neurons,
       mean_bias: metrics.mean_bias,
       samples_per_second: result.samplesPerSecond,
       seconds: result.seconds,

@@ -1,5 +1,5 @@
-// A sweep's summary table, one row per point: its swept values, status, final loss, mono / N,
-// mono / k, mean bias and run id. The CLI prints it as text and the report as markdown.
+// A sweep's summary table, one row per point: its swept values, then the SUMMARY_HEADER columns.
+// The CLI prints it as text and the report as markdown.
 import type { SweepOutcome } from './pool.js';
 import { formatValue, type SweepSpec } from './spec.js';
 
@@ -7,15 +7,34 @@ import { formatValue, type SweepSpec } from './spec.js';
 export const formatMetric = (x: number | undefined | null, digits = 4): string =>
   x === undefined || x === null || !Number.isFinite(x) ? '-' : x.toPrecision(digits);
 
-/** The swept values' cells, then status, final loss, mono / N, mono / k, mean bias and run id, for each point in sweep order. */
+/** A count for a table: `-` when missing (a run stored before the count existed). */
+const formatCount = (x: number | undefined | null): string => (x === undefined || x === null || !Number.isFinite(x) ? '-' : String(x));
+
+/** A mean with its standard error, `mean ± se`; the mean alone where the run has no finite se. */
+const formatMean = (mean: number | undefined, se: number | undefined): string => {
+  const m = formatMetric(mean);
+  const s = formatMetric(se, 2);
+  return m === '-' || s === '-' ? m : `${m} ± ${s}`;
+};
+
+/** The columns of a summary row after its swept values. */
+export const SUMMARY_HEADER: string[] = ['status', 'final loss (last 8, ± se)', 'loss (last 64)', 'mono / N', 'features covered', 'mono / k', 'dead', 'mean bias', 'run'];
+
+/** The swept values' cells, then one cell per SUMMARY_HEADER column, for each point in sweep order. */
 export function summaryRows(spec: SweepSpec, outcomes: SweepOutcome[]): string[][] {
-  return outcomes.map(({ point, run }) => [
-    ...spec.variables.map((v) => formatValue(point.values[v.field]!)),
-    run?.status ?? 'missing',
-    formatMetric(run?.final?.data_loss),
-    formatMetric(run?.final?.monosemantic_per_feature, 3),
-    run?.final ? formatMetric(run.final.monosemantic_neurons / point.config.k, 3) : '-',
-    formatMetric(run?.final?.mean_bias, 3),
-    run?.id ?? '-',
-  ]);
+  return outcomes.map(({ point, run }) => {
+    const final = run?.final;
+    return [
+      ...spec.variables.map((v) => formatValue(point.values[v.field]!)),
+      run?.status ?? 'missing',
+      formatMean(final?.data_loss, final?.data_loss_se),
+      formatMetric(final?.data_loss_last64),
+      formatMetric(final?.monosemantic_per_feature, 3),
+      formatCount(final?.features_covered),
+      final ? formatMetric(final.monosemantic_neurons / point.config.k, 3) : '-',
+      formatCount(final?.dead_neurons),
+      formatMetric(final?.mean_bias, 3),
+      run?.id ?? '-',
+    ];
+  });
 }

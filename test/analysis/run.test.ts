@@ -45,7 +45,18 @@ describe('a run as series over log2 step', () => {
     expect(series.map((p) => p.log2_step)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(losses).toEqual(run.losses);
     for (const p of series) {
-      expect(Object.keys(p).sort()).toEqual(['dead_neurons', 'log2_step', 'mean_bias', 'monosemantic_neurons', 'monosemantic_per_feature', 'monosemantic_per_neuron', 'step']);
+      expect(Object.keys(p).sort()).toEqual([
+        'activation_floor',
+        'dead_neurons',
+        'features_covered',
+        'log2_step',
+        'mean_bias',
+        'monosemantic_below_floor',
+        'monosemantic_neurons',
+        'monosemantic_per_feature',
+        'monosemantic_per_neuron',
+        'step',
+      ]);
       expect(p.monosemantic_per_feature).toBe(p.monosemantic_neurons / 32);
       expect(p.monosemantic_per_neuron).toBe(p.monosemantic_neurons / 64);
     }

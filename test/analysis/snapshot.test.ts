@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { at, column } from '../../src/analysis/matrix.js';
-import { analyseSnapshot, monosemanticity, singleFeatureActivations, SnapshotAnalyser, type AnalysisConfig } from '../../src/analysis/snapshot.js';
+import {
+  analyseSnapshot,
+  monosemanticity,
+  REPORTED_ACTIVATION_FLOOR,
+  singleFeatureActivations,
+  SnapshotAnalyser,
+  type AnalysisConfig,
+} from '../../src/analysis/snapshot.js';
 
 const identity = (n: number) => Float32Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0));
 
@@ -31,7 +38,16 @@ describe('monosemanticity of hand-built weights', () => {
     expect(ratio[4]).toBeCloseTo(0.5, 6);
     expect(ratio[5]).toBe(0);
     const m = await monosemanticity(cfg, { W1, b1 }, E);
-    expect(m).toEqual({ monosemantic_neurons: 4, monosemantic_per_feature: 1, monosemantic_per_neuron: 4 / 6, dead_neurons: 1, mean_bias: -10 / 6 });
+    expect(m).toEqual({
+      monosemantic_neurons: 4,
+      monosemantic_per_feature: 1,
+      monosemantic_per_neuron: 4 / 6,
+      features_covered: 4,
+      dead_neurons: 1,
+      activation_floor: 0.1,
+      monosemantic_below_floor: 0,
+      mean_bias: -10 / 6,
+    });
   });
 
   it('a fully monosemantic layer: W1 rows = E columns, b1 = 0, m = N = k', async () => {
@@ -193,5 +209,80 @@ describe("SPEC.md's monosemanticity test: max / (1e-10 + sum) > 0.999", () => {
     expect(m.monosemantic_per_feature).toBe(2 / 2);
     expect(m.monosemantic_per_neuron).toBe(2 / 6);
     expect(m.dead_neurons).toBe(2);
+  });
+});
+
+describe('features covered: distinct features that are some monosemantic neuron\'s argmax', () => {
+  // E = I (N = m = 4), b1 = 0: each neuron's SFA row is its W1 row.
+  const layer = (rows: number[][]) => ({ W1: Float32Array.from(rows.flat()), b1: new Float32Array(rows.length) });
+  const cfg4 = (k: number): AnalysisConfig => ({ N: 4, m: 4, k, nonlinearity: 'ReLU', task: 'decoder' });
+
+  it('counts two monosemantic neurons of one feature once: 3 monosemantic, 2 features covered', async () => {
+    const rows = [
+      [1, 0, 0, 0], // feature 0
+      [0.5, 0, 0, 0], // feature 0 again
+      [0, 0, 1, 0], // feature 2
+      [0, 1, 0, 1], // ratio 1/2, its argmax (feature 1) is not covered
+      [0, 0, 0, 0], // dead
+    ];
+    const m = await monosemanticity(cfg4(5), layer(rows), identity(4));
+    expect(m).toMatchObject({ monosemantic_neurons: 3, monosemantic_per_feature: 3 / 4, features_covered: 2, dead_neurons: 1, monosemantic_below_floor: 0 });
+    const a = await analyseSnapshot(cfg4(5), { ...layer(rows), W2: new Float32Array(4 * 5) }, { E: identity(4) });
+    expect(a).toMatchObject({ monosemantic_neurons: 3, features_covered: 2 });
+  });
+
+  it('takes the argmax of each neuron, not of feature 0 alone', async () => {
+    const m = await monosemanticity(cfg4(3), layer([[0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]), identity(4));
+    expect(m).toMatchObject({ monosemantic_neurons: 3, features_covered: 3 });
+  });
+});
+
+describe('the activation floor', () => {
+  const cfg5: AnalysisConfig = { N: 4, m: 4, k: 5, nonlinearity: 'ReLU', task: 'decoder' };
+  // Every row but the last has ratio 1; their largest activations straddle the reported floor 0.1.
+  const rows = [
+    [1, 0, 0, 0], // max 1
+    [0, 0.05, 0, 0], // max 0.05
+    [0, 0, 0.0999, 0], // just below 0.1
+    [0, 0, 0, 0.1001], // just above 0.1
+    [0.5, 0.5, 0, 0], // ratio 1/2
+  ];
+  const first = { W1: Float32Array.from(rows.flat()), b1: new Float32Array(5) };
+  const E4 = identity(4);
+
+  it('by default keeps the paper\'s definition and reports the neurons below 0.1', async () => {
+    expect(REPORTED_ACTIVATION_FLOOR).toBe(0.1);
+    const m = await monosemanticity(cfg5, first, E4);
+    expect(m).toMatchObject({ monosemantic_neurons: 4, features_covered: 4, activation_floor: 0.1, monosemantic_below_floor: 2 });
+  });
+
+  it('with monoMinActivation 0.1, excludes exactly the neurons below it, from the count and from the features covered', async () => {
+    const m = await monosemanticity(cfg5, first, E4, { monoMinActivation: 0.1 });
+    expect(m).toMatchObject({
+      monosemantic_neurons: 2,
+      monosemantic_per_feature: 2 / 4,
+      monosemantic_per_neuron: 2 / 5,
+      features_covered: 2,
+      activation_floor: 0.1,
+      monosemantic_below_floor: 2,
+    });
+    const a = await analyseSnapshot(cfg5, { ...first, W2: new Float32Array(4 * 5) }, { E: E4 }, { monoMinActivation: 0.1 });
+    expect(a).toMatchObject({ monosemantic_neurons: 2, features_covered: 2, activation_floor: 0.1, monosemantic_below_floor: 2 });
+  });
+
+  it('counts a neuron whose largest activation equals the floor, not one just below it; 0 excludes none', async () => {
+    const edge = { W1: Float32Array.from([0.25, 0, 0, 0]), b1: new Float32Array(1) };
+    const one: AnalysisConfig = { ...cfg5, k: 1 };
+    expect(await monosemanticity(one, edge, E4, { monoMinActivation: 0.25 })).toMatchObject({ monosemantic_neurons: 1, monosemantic_below_floor: 0, activation_floor: 0.25 });
+    expect(await monosemanticity(one, edge, E4, { monoMinActivation: 0.25 + 1e-9 })).toMatchObject({ monosemantic_neurons: 0, features_covered: 0, monosemantic_below_floor: 1 });
+    expect(await monosemanticity(cfg5, first, E4, { monoMinActivation: 0 })).toMatchObject({ monosemantic_neurons: 4, activation_floor: 0, monosemantic_below_floor: 0 });
+    // The ratio still decides first: a floor does not make the two-feature neuron monosemantic.
+    expect(await monosemanticity(cfg5, first, E4, { monoMinActivation: 0.05 })).toMatchObject({ monosemantic_neurons: 4, monosemantic_below_floor: 0 });
+  });
+
+  it.each([-0.1, NaN, Infinity])('rejects monoMinActivation %s with a RangeError naming it', async (bad) => {
+    expect(() => new SnapshotAnalyser(cfg5, { monoMinActivation: bad })).toThrow(RangeError);
+    await expect(monosemanticity(cfg5, first, E4, { monoMinActivation: bad })).rejects.toThrow(new RegExp(`^monoMinActivation: ${bad} must be a finite number >= 0$`));
+    await expect(analyseSnapshot(cfg5, { ...first, W2: new Float32Array(20) }, { E: E4 }, { monoMinActivation: bad })).rejects.toThrow(/monoMinActivation/);
   });
 });

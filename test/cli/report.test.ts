@@ -4,7 +4,8 @@ import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { expectUsageError, tempDir, toymodels } from './cli.js';
 
-const FIGURES = ['training', 'mono-vs-sweep', 'sfa-heatmaps', 'biases', 'many-feature', 'sfa-lines', 'grid'];
+// A grid sweep: mono / N over both variables is the grid (no mono-vs-sweep line against one of them).
+const FIGURES = ['training', 'loss-vs-mono', 'sfa-heatmaps', 'amplitude-response', 'biases', 'many-feature', 'sfa-lines', 'grid'];
 
 describe('toymodels report', () => {
   it('writes every figure as PNG and SVG and a report.md for a smoke-scale grid sweep', () => {
@@ -32,8 +33,9 @@ describe('toymodels report', () => {
     }
     const md = readFileSync(path.join(out, 'report.md'), 'utf8');
     expect(md).toContain('**Scale: smoke (batch 2^5, 2^6 steps).**');
-    expect(md).toMatch(/\| learning rate \| initial mean bias \| status \| final loss \| mono \/ N \| mono \/ k \| mean bias \| run \|/);
-    expect(md.match(/\| finished \|/g)).toHaveLength(4);
+    expect(md).toContain('| learning rate | initial mean bias | status | final loss (last 8, ± se) | loss (last 64) | mono / N | features covered | mono / k | dead | mean bias | run |');
+    // At smoke scale a run may end within 5% of the zero-output loss: it is marked, not hidden.
+    expect(md.match(/\| (finished|never learned) \|/g)).toHaveLength(4);
     for (const name of FIGURES) expect(md).toContain(`![${name}](${name}.png)`);
   });
 
@@ -55,5 +57,30 @@ describe('toymodels report', () => {
     const r = toymodels(['report', 'nope', '--store', store, '--out', tempDir()]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/no sweep "nope" .*sweeps there: one$/);
+  });
+});
+
+describe('toymodels report, new figures and marks', () => {
+  it('draws mono/k against N/k for a k sweep, and marks a diverged run in the table and the figures', () => {
+    const store = tempDir();
+    const out = path.join(tempDir(), 'k');
+    const base = ['--N', '32', '--m', '8', '--scale', 'smoke', '--store', store];
+    expect(toymodels(['sweep', ...base, '--sweep_var', 'k', '--sweep_values', '16', '32', '64', '--name', 'ks']).code).toBe(0);
+    expect(toymodels(['report', 'ks', '--store', store, '--out', out]).code).toBe(0);
+    for (const name of ['mono-vs-sweep', 'mono-vs-n-over-k', 'loss-vs-mono', 'amplitude-response']) {
+      expect(readFileSync(path.join(out, `${name}.svg`), 'utf8'), name).toMatch(/^<svg/);
+    }
+    expect(readFileSync(path.join(out, 'mono-vs-n-over-k.svg'), 'utf8')).toContain('k = N');
+
+    const lr = path.join(tempDir(), 'lr');
+    const wild = ['--optimizer', 'sgd', '--schedule', 'constant', '--sweep_var', 'learning_rate', '--sweep_values', '0.03', '10000', '--name', 'wild'];
+    expect(toymodels(['sweep', ...base, '--k', '64', ...wild]).code).toBe(0);
+    expect(toymodels(['report', 'wild', '--store', store, '--out', lr]).code).toBe(0);
+    const md = readFileSync(path.join(lr, 'report.md'), 'utf8');
+    expect(md).toMatch(/\| 10000 \| diverged at step \d+ \|/);
+    // Left out of the final-value figures (never drawn at 0), and said so.
+    expect(readFileSync(path.join(lr, 'mono-vs-sweep.svg'), 'utf8')).toMatch(/1 diverged run/);
+    expect(readFileSync(path.join(lr, 'loss-vs-mono.svg'), 'utf8')).toMatch(/1 diverged run/);
+    expect(readFileSync(path.join(lr, 'training.svg'), 'utf8')).toMatch(/dashed: diverged/);
   });
 });

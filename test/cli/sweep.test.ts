@@ -33,7 +33,7 @@ describe('toymodels sweep', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('sweep grid at scale smoke (batch 2^5, 2^6 steps)');
     const lines = r.stdout.trim().split('\n');
-    expect(lines[1]).toMatch(/^learning_rate\s+seed\s+status\s+final loss\s+mono\/N/);
+    expect(lines[1]).toMatch(/^learning_rate\s+seed\s+status\s+final loss \(last 8, ± se\)\s+loss \(last 64\)\s+mono \/ N\s+features covered\s+mono \/ k\s+dead\s+mean bias\s+run$/);
     expect(lines.filter((l) => /^0\.001 .*\bfinished\b/.test(l))).toHaveLength(2);
     expect(lines.filter((l) => /^10000 .*\bdiverged\b/.test(l)).length).toBeGreaterThan(0);
     expect(r.stdout).toMatch(/diverged: learning_rate=10000 seed=\d at step \d+/);

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { colorScaleKind, isLogSpaced, sweepColorEncoding, titleBlock } from '../../src/figures/common.js';
+import { colorScaleKind, isLogSpaced, markNotes, sweepColorEncoding, titleBlock, topLevel } from '../../src/figures/common.js';
+import { renderChecked, SCALE } from './helpers.js';
+
+/** A point per value, coloured by it: enough to render a colour encoding's legend. */
+function legendChart(field: string, values: number[]) {
+  const body = {
+    data: { values: values.map((value, i) => ({ i, value })) },
+    mark: { type: 'point', filled: true },
+    encoding: { x: { field: 'i', type: 'ordinal', axis: null }, color: sweepColorEncoding(field, values) },
+  };
+  return topLevel({ scale: SCALE }, 'legend', body);
+}
 
 describe('colour rule for swept values', () => {
   it('uses a log scale for positive values spanning a factor of 100 or more', () => {
@@ -36,6 +47,39 @@ describe('colour rule for swept values', () => {
     const nom = sweepColorEncoding('nonlinearity', ['ReLU', 'GeLU']) as { type: string; scale: { domain: string[] } };
     expect(nom.type).toBe('nominal');
     expect(nom.scale.domain).toEqual(['ReLU', 'GeLU']);
+  });
+
+  it("lists exactly the swept values, printed as formatValue prints them, for up to 16 numbers (B3's initial biases)", async () => {
+    const b3 = [1, 0.7, 0.4, 0.1, -0.2, -0.5, -0.8, -1.1, -1.4, -1.7, -2];
+    const enc = sweepColorEncoding('initial_bias', b3) as { scale: { type: string }; legend: { type: string; values: number[] } };
+    expect(enc.scale.type).toBe('linear');
+    expect(enc.legend.type).toBe('symbol');
+    expect(enc.legend.values).toEqual([...b3].sort((a, b) => a - b));
+    const r = await renderChecked(legendChart('initial_bias', b3), ['initial mean bias']);
+    // Vega's own format would print a typographic minus (U+2212) and other roundings.
+    for (const v of b3) expect(r.svg).toContain(`>${v}</text>`);
+
+    const decay = [1e-7, 1e-5, 1e-3, 0.03];
+    const log = sweepColorEncoding('decay', decay) as { scale: { type: string }; legend: { values: number[] } };
+    expect(log.scale.type).toBe('log');
+    expect(log.legend.values).toEqual(decay);
+    const rl = await renderChecked(legendChart('decay', decay), ['weight decay rate']);
+    for (const label of ['1e-7', '1e-5', '0.001', '0.03']) expect(rl.svg).toContain(`>${label}</text>`);
+  });
+
+  it('uses a colour bar above 16 numbers', () => {
+    const many = Array.from({ length: 17 }, (_, i) => i / 10);
+    expect((sweepColorEncoding('initial_bias', many) as { legend: { type: string } }).legend.type).toBe('gradient');
+    expect((sweepColorEncoding('initial_bias', many.slice(1)) as { legend: { type: string } }).legend.type).toBe('symbol');
+  });
+
+  it('notes the run marks, in the words of the figure that draws them', () => {
+    expect(markNotes(['ok', undefined])).toEqual([]);
+    expect(markNotes(['diverged', 'diverged', 'never-learned'])).toEqual([
+      'dashed: diverged (2 runs; drawn up to its divergence)',
+      'dotted: never learned, final loss within 5% of the zero-output loss (1 run)',
+    ]);
+    expect(markNotes(['never-learned'], { 'never-learned': 'open points' })[0]).toMatch(/^open points: never learned/);
   });
 
   it('requires the scale caption', () => {

@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { biasPlot } from '../../src/figures/bias.js';
 import { gridHeatmap } from '../../src/figures/grid.js';
 import { hasKEqualsNRule, monoVsSweep, type MonoSweepPoint } from '../../src/figures/mono-sweep.js';
 import { sfaLinePlot } from '../../src/figures/sfa-lines.js';
 import { findAll, renderChecked, SCALE } from './helpers.js';
 
 const rules = (spec: unknown) => findAll(spec, (o) => (o.mark as { type?: string })?.type === 'rule');
-
-describe('bias plot', () => {
-  it('draws each run in heat-map order with a rule at x = N', async () => {
-    const spec = biasPlot({
-      scale: SCALE,
-      sweep: { field: 'learning_rate' },
-      N: 8,
-      runs: [0.001, 0.003, 0.03].map((value, r) => ({ value, biases: Float32Array.from({ length: 16 }, (_, n) => (n < 8 ? -0.5 : 0.1) * (r + 1)) })),
-    });
-    expect(findAll(spec, (o) => o.label === 'N = 8')).toHaveLength(1);
-    await renderChecked(spec, ['N = 8', 'bias', 'neuron (heat-map order)', 'learning rate']);
-  });
-});
 
 describe('SFA line plot', () => {
   it('draws one line per chosen feature', async () => {
@@ -54,6 +40,57 @@ describe('mono against the swept value', () => {
     const x = (spec: unknown) => findAll(spec, (o) => o.field === 'value' && 'axis' in o)[0]!.scale as { type?: string };
     expect(x(monoVsSweep({ scale: SCALE, sweep: { field: 'decay' }, points: points([1e-7, 1e-4, 1e-1]) })).type).toBe('log');
     expect(x(monoVsSweep({ scale: SCALE, sweep: { field: 'initial_bias' }, points: points([-2, -1, 0, 1]) })).type).toBeUndefined();
+  });
+
+  const layerWith = (spec: unknown, type: string) => findAll(spec, (o) => (o.mark as { type?: string })?.type === type);
+  const dataRows = (spec: unknown) => findAll(spec, (o) => Array.isArray((o.data as { values?: unknown })?.values) && JSON.stringify(o.data).includes('"ratio"'))[0]!.data as {
+    values: { value: number; series: string; ratio: number; open: boolean }[];
+  };
+
+  it('draws a min-max band around the mean where seeds share a value', async () => {
+    const seeds: MonoSweepPoint[] = [0.001, 0.003, 0.01].flatMap((value, i) => [0, 1].map((s) => ({ value, mono_per_neuron: 0.2 + 0.1 * i + 0.05 * s, mono_per_feature: 0.4 - 0.1 * s })));
+    const spec = monoVsSweep({ scale: SCALE, sweep: { field: 'learning_rate' }, points: seeds });
+    const band = layerWith(spec, 'area') as { encoding: { y: { aggregate: string }; y2: { aggregate: string } } }[];
+    expect(band).toHaveLength(1);
+    expect([band[0]!.encoding.y.aggregate, band[0]!.encoding.y2.aggregate]).toEqual(['min', 'max']);
+    expect((layerWith(spec, 'line')[0] as { encoding: { y: { aggregate: string } } }).encoding.y.aggregate).toBe('mean');
+    await renderChecked(spec, ['line: mean over the runs (seeds) at each value, band: their min to max']);
+    expect(layerWith(monoVsSweep({ scale: SCALE, sweep: { field: 'learning_rate' }, points: points([0.001, 0.003]) }), 'area')).toHaveLength(0);
+  });
+
+  it('leaves diverged runs out and counts them; draws never-learned runs open', async () => {
+    const pts: MonoSweepPoint[] = [
+      ...points([0.001, 0.003, 0.01]),
+      { value: 0.003, mono_per_neuron: 0.05, mono_per_feature: 0.02, mark: 'never-learned' },
+      { value: 0.3, mono_per_neuron: 0, mono_per_feature: 0, mark: 'diverged' },
+    ];
+    const spec = monoVsSweep({ scale: SCALE, sweep: { field: 'learning_rate' }, points: pts });
+    const rows = dataRows(spec).values;
+    expect(rows.some((r) => r.value === 0.3)).toBe(false);
+    expect(rows).toHaveLength(8);
+    expect(rows.filter((r) => r.open).map((r) => r.ratio)).toEqual([0.05, 0.02]);
+    const x = findAll(spec, (o) => o.field === 'value' && 'axis' in o)[0]!.axis as { values: number[] };
+    expect(x.values).toEqual([0.001, 0.003, 0.01]);
+    const open = layerWith(spec, 'point').filter((l) => (l.mark as { filled: boolean }).filled === false);
+    expect(open).toHaveLength(1);
+    expect((open[0]!.transform as { filter: string }[])[0]!.filter).toBe('datum.open');
+    await renderChecked(spec, ['left out: 1 diverged run (learning rate = 0.3)', 'open points: never learned']);
+  });
+
+  it('adds features covered / N as a third series when given', async () => {
+    const COVERED = '# features covered / # features';
+    const spec = monoVsSweep({
+      scale: SCALE,
+      sweep: { field: 'learning_rate' },
+      points: points([0.001, 0.01]).map((p, i) => ({ ...p, features_covered_per_feature: 0.5 + 0.2 * i })),
+    });
+    const covered = dataRows(spec).values.filter((r) => r.series === COVERED);
+    expect(covered.map((r) => r.ratio)).toEqual([0.5, 0.7]);
+    const color = findAll(spec, (o) => o.field === 'series' && 'legend' in o)[0]!.scale as { domain: string[] };
+    expect(color.domain).toContain(COVERED);
+    await renderChecked(spec, ['# features covered / # features', '# mono neurons / # neurons']);
+    const without = monoVsSweep({ scale: SCALE, sweep: { field: 'learning_rate' }, points: points([0.001, 0.01]) });
+    expect(JSON.stringify(without)).not.toContain(COVERED);
   });
 
   it('renders categorical sweeps on an ordinal axis', async () => {

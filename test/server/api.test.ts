@@ -8,6 +8,7 @@ import { createApp, createDashboard } from '../../src/server/app.js';
 import { readRunFolder } from '../../src/store/run-folder.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { batchSpec } from '../../src/cli/batch.js';
+import { buildSweepData } from '../../src/report/sweep-data.js';
 import { findBatch } from '../../src/sweep/catalogue.js';
 import { resolveScale, scaleLabel } from '../../src/sweep/scale.js';
 import { tempDir, toymodels } from '../cli/cli.js';
@@ -76,9 +77,22 @@ describe('the dashboard API', () => {
     expect(body.snapshots).toEqual(STEPS);
     expect(body.series.map((p: { step: number }) => p.step)).toEqual(STEPS);
     expect(Object.keys(body.series[0]).sort()).toEqual(
-      ['dead_neurons', 'log2_step', 'mean_bias', 'monosemantic_neurons', 'monosemantic_per_feature', 'monosemantic_per_neuron', 'step'].sort(),
+      [
+        'activation_floor',
+        'dead_neurons',
+        'features_covered',
+        'log2_step',
+        'mean_bias',
+        'monosemantic_below_floor',
+        'monosemantic_neurons',
+        'monosemantic_per_feature',
+        'monosemantic_per_neuron',
+        'step',
+      ].sort(),
     );
     expect(body.series[6].log2_step).toBe(6);
+    // N eps / 3: the loss of a model that outputs zero (TINY: N=32, eps=1/64).
+    expect(body.zero_output_loss).toBeCloseTo(32 / 64 / 3, 12);
     const swept = await get(app, `/api/runs/${sweepIds[1]}`);
     expect(swept.body.sweeps).toEqual(['lr']);
   });
@@ -125,7 +139,7 @@ describe('the dashboard API', () => {
     ]);
   });
 
-  it('GET /api/sweeps/:name gives points, series and final biases', async () => {
+  it('GET /api/sweeps/:name gives points and the sweep data, the same the report builds', async () => {
     const t0 = performance.now();
     const { status, body } = await get(app, '/api/sweeps/lr');
     const cold = performance.now() - t0;
@@ -135,19 +149,25 @@ describe('the dashboard API', () => {
       [0, { learning_rate: 0.01 }, sweepIds[0]],
       [1, { learning_rate: 0.03 }, sweepIds[1]],
     ]);
-    expect(body.series.map((s: { id: string; value: number }) => [s.id, s.value])).toEqual([
-      [sweepIds[0], 0.01],
-      [sweepIds[1], 0.03],
+    expect(body.runs.map((r: { id: string; values: object; status: string }) => [r.id, r.values, r.status])).toEqual([
+      [sweepIds[0], { learning_rate: 0.01 }, 'finished'],
+      [sweepIds[1], { learning_rate: 0.03 }, 'finished'],
     ]);
-    expect(body.series[0].series.map((p: { step: number }) => p.step)).toEqual(STEPS);
-    expect(body.series[0].losses.steps).toEqual([0, 16, 32, 48]);
-    expect(body.biases.map((b: { id: string; step: number; biases: number[] }) => [b.id, b.step, b.biases.length])).toEqual([
-      [sweepIds[0], 63, 64],
-      [sweepIds[1], 63, 64],
-    ]);
+    expect(body.runs[0].series.map((p: { step: number }) => p.step)).toEqual(STEPS);
+    expect(body.runs[0].losses.steps).toEqual([0, 16, 32, 48]);
+    expect(body.runs.map((r: { biases: number[] }) => r.biases.length)).toEqual([64, 64]);
+    // One definition of a sweep's figure data: the report's, read from the same store, is equal.
+    const reading = new RunStore(store);
+    try {
+      const { data } = await buildSweepData(reading, reading.getSweep('lr')!);
+      expect(body.runs).toEqual(JSON.parse(JSON.stringify(data.runs)));
+      expect(body.points.map((p: { point: number; values: object; run: { status: string } }) => ({ point: p.point, values: p.values, status: p.run.status }))).toEqual(data.points);
+    } finally {
+      reading.close();
+    }
     // The final snapshot's heat map was analysed with the series: it matches the snapshot endpoint.
     const final = await get(app, `/api/runs/${sweepIds[1]}/snapshots/63`);
-    expect(final.body.biases).toEqual(body.biases[1].biases);
+    expect(final.body.biases).toEqual(body.runs[1].biases);
     const t1 = performance.now();
     expect((await get(app, '/api/sweeps/lr')).body).toEqual(body);
     expect(performance.now() - t1).toBeLessThan(Math.max(cold, 200));
@@ -259,7 +279,7 @@ describe('a corrupt run', () => {
     const sweep = await get(app, '/api/sweeps/lr');
     expect(sweep.status).toBe(200);
     expect(sweep.body.errors).toEqual([{ id: sweepIds[0], point: 0, error: expect.stringMatching(/corrupt/) }]);
-    expect(sweep.body.series.map((s: { id: string }) => s.id)).toEqual([sweepIds[1]]);
+    expect(sweep.body.runs.map((s: { id: string }) => s.id)).toEqual([sweepIds[1]]);
     expect((await get(app, `/api/runs/${sweepIds[1]}`)).body.error).toBeUndefined();
 
     // A finished run whose folder is gone.
@@ -342,7 +362,7 @@ describe('GET /api/events', () => {
       ]);
       const live = await get(dashboard.app, '/api/sweeps/live');
       expect(live.body.points.map((p: { run: { id: string } | null }) => p.run?.id ?? null)).toEqual([id, null]);
-      expect(live.body.series).toEqual([]);
+      expect(live.body.runs).toEqual([]);
       const catalogue = await get(dashboard.app, '/api/catalogue');
       expect(catalogue.body.batches[0].sweeps).toEqual([{ name: 'LR1-smoke', scale: 'smoke (batch 2^5, 2^6 steps)', total: 6, finished: 0 }]);
     } finally {

@@ -24,7 +24,7 @@ export type {
   StoreInfo,
   SweepListRow as SweepSummary,
   SweepPointRow as SweepPoint,
-  SweepRunSeries as SweepSeries,
+  SweepRunData,
   SweepValue,
   SweepVariable,
 } from '../../src/server/api-types.js';

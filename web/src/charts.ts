@@ -1,5 +1,7 @@
-// Drawing the shared figure definitions (src/figures) with vega-embed on canvas, and the SFA heat
-// map panel with its hover read-out (neuron, feature, activation under the mouse).
+// Drawing the shared figure definitions (src/figures) with vega-embed, and the SFA heat map panel
+// with its hover read-out (neuron, feature, activation under the mouse). Plots are SVG (text a
+// reader can select and a test can read, the same marks as the report's SVGs); heat maps are
+// canvas, where the raster is drawn once and hover is read from it.
 import embed, { type Result } from 'vega-embed';
 import { MEASURE_LABELS, sfaHeatmap } from '../../src/figures/index.js';
 import type { SnapshotResponse } from './api.js';
@@ -20,7 +22,7 @@ const slots = new WeakMap<HTMLElement, Slot>();
  * call for the same element wins over an earlier one still rendering. `makeSpec` runs inside, so a
  * figure that cannot be drawn shows its message in place.
  */
-export async function draw(el: HTMLElement, makeSpec: () => TopLevelSpec): Promise<View | undefined> {
+export async function draw(el: HTMLElement, makeSpec: () => TopLevelSpec, renderer: 'svg' | 'canvas' = 'svg'): Promise<View | undefined> {
   let slot = slots.get(el);
   if (!slot) slots.set(el, (slot = { token: 0 }));
   const token = ++slot.token;
@@ -28,7 +30,7 @@ export async function draw(el: HTMLElement, makeSpec: () => TopLevelSpec): Promi
   let result: Result;
   try {
     const spec = makeSpec();
-    result = await embed(target, spec, { renderer: 'canvas', actions: false, tooltip: { theme: 'light' } });
+    result = await embed(target, spec, { renderer, actions: false, tooltip: { theme: 'light' } });
   } catch (e) {
     if (token === slot.token) {
       slot.result?.finalize();
@@ -126,14 +128,17 @@ export function heatmapPanel(opts: { scale: string; width?: number; height?: num
     el,
     async show(snap, title) {
       const { data } = decodeSfa(snap.sfa);
-      const view = await draw(chart, () =>
-        sfaHeatmap({
-          scale: opts.scale,
-          sfa: { rows: snap.sfa.rows, cols: snap.sfa.cols, data },
-          ...(title ? { title } : {}),
-          ...(opts.width ? { width: opts.width } : {}),
-          ...(opts.height ? { height: opts.height } : {}),
-        }),
+      const view = await draw(
+        chart,
+        () =>
+          sfaHeatmap({
+            scale: opts.scale,
+            sfa: { rows: snap.sfa.rows, cols: snap.sfa.cols, data },
+            ...(title ? { title } : {}),
+            ...(opts.width ? { width: opts.width } : {}),
+            ...(opts.height ? { height: opts.height } : {}),
+          }),
+        'canvas',
       );
       if (view) {
         current = { snap, data, view };

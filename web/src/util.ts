@@ -45,18 +45,6 @@ export function pointTitle(variables: SweepVariable[], values: Record<string, Sw
   return variables.map((v) => `${fieldLabel(v.field)} = ${formatValue(values[v.field] ?? '?')}`).join(', ');
 }
 
-/** The colour value of a sweep point: the swept value, or the values joined for a grid. */
-export function pointValue(variables: SweepVariable[], values: Record<string, SweepValue>): SweepValue {
-  if (variables.length === 1) return values[variables[0]!.field] ?? '?';
-  return variables.map((v) => formatValue(values[v.field] ?? '?')).join(' × ');
-}
-
-/** The figures' `sweep` field for a sweep's variables (a grid is coloured by the combination). */
-export function sweptField(variables: SweepVariable[]): { field: string; label?: string } {
-  if (variables.length === 1) return { field: variables[0]!.field };
-  return { field: 'point', label: variables.map((v) => fieldLabel(v.field)).join(' × ') };
-}
-
 /** The training-plot snapshot points of a series. */
 export function snapshotPoints(series: SeriesPoint[] | null | undefined): { log2_step: number; mono_per_feature: number; mean_bias: number }[] {
   return (series ?? []).map((s) => ({ log2_step: s.log2_step, mono_per_feature: s.monosemantic_per_feature, mean_bias: s.mean_bias }));
@@ -66,12 +54,6 @@ export function snapshotPoints(series: SeriesPoint[] | null | undefined): { log2
 export function lossRecord(l: { steps: number[]; loss: (number | null)[] } | null | undefined): { steps: number[]; loss: number[] } | undefined {
   if (!l) return undefined;
   return { steps: l.steps, loss: l.loss.map((v) => (v === null ? NaN : v)) };
-}
-
-/** The final snapshot step of a run: the last of its series, else 2^s - 1. */
-export function finalStep(run: RunRow, series?: SeriesPoint[] | null): number {
-  if (series && series.length) return series[series.length - 1]!.step;
-  return 2 ** run.config.log2_training_steps - 1;
 }
 
 /** A display size for a neurons × features heat map within maxW × maxH, cells kept square. */

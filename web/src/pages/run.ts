@@ -1,10 +1,10 @@
 // #/runs/ID: one run. Its loss curve and snapshot series, its configuration, and a slider over its
 // snapshots that redraws the SFA heat map, the biases and the metrics of the chosen snapshot.
-import { biasPlot, fieldLabel, trainingPlot } from '../../../src/figures/index.js';
+import { amplitudeResponse, biasPlot, fieldLabel, sweepRunData, trainingInput, trainingPlot } from '../../../src/figures/index.js';
 import { api, cachedSnapshot, type RunDetail, type SnapshotResponse } from '../api.js';
 import { chartBox, draw, heatmapPanel } from '../charts.js';
 import { errorBox, h, metric, num, progressBar, setChildren, statusBadge, when } from '../dom.js';
-import { configField, heatmapSize, isDone, lossRecord, runScale, snapshotPoints, sweepHref, type PageFactory } from '../util.js';
+import { configField, heatmapSize, isDone, runScale, sweepHref, type PageFactory } from '../util.js';
 
 const METRIC_LABELS: Record<string, string> = {
   monosemantic_neurons: 'monosemantic neurons',
@@ -12,6 +12,9 @@ const METRIC_LABELS: Record<string, string> = {
   monosemantic_per_neuron: 'mono / k',
   dead_neurons: 'dead neurons',
   mean_bias: 'mean bias',
+  features_covered: 'features covered',
+  activation_floor: 'activation floor',
+  monosemantic_below_floor: 'mono below the floor',
 };
 
 const FINAL_LABELS: Record<string, string> = {
@@ -45,6 +48,7 @@ export const runPage: PageFactory = (root, { path, query }) => {
   const configTable = h('table', { class: 'kv', 'data-testid': 'config-table' });
   const finalTable = h('table', { class: 'kv', 'data-testid': 'final-table' });
   const biasBox = chartBox('bias-plot');
+  const amplitudeBox = chartBox('amplitude-response');
   let panel: ReturnType<typeof heatmapPanel> | undefined;
   const heatHost = h('div', { class: 'heatmap-host' });
   const snapshotSection = h(
@@ -54,6 +58,7 @@ export const runPage: PageFactory = (root, { path, query }) => {
     h('div', { class: 'slider-row' }, h('label', {}, 'snapshot'), slider, sliderLabel),
     snapError,
     h('div', { class: 'snapshot-grid' }, heatHost, h('div', { class: 'side' }, h('h3', {}, 'Metrics at this snapshot'), snapMetrics, biasBox)),
+    amplitudeBox,
   );
   // The body shows once the run has loaded (a missing run shows only its error).
   const body = h(
@@ -117,7 +122,10 @@ export const runPage: PageFactory = (root, { path, query }) => {
     const scale = runScale(d.run.config);
     await Promise.all([
       panel.show(snap, `Single-feature activations after step ${snap.step}`),
-      draw(biasBox, () => biasPlot({ scale, N: d.run.config.N, runs: [{ value: id, id, biases: snap.biases }], title: `Biases after step ${snap.step}`, width: 380, height: 180 })),
+      draw(biasBox, () =>
+        biasPlot({ scale, N: d.run.config.N, runs: [{ value: id, id, biases: snap.biases, mono: snap.metrics.monosemantic_neurons }], title: `Biases after step ${snap.step}`, width: 380, height: 180 }),
+      ),
+      draw(amplitudeBox, () => amplitudeResponse({ scale, title: `Amplitude response after step ${snap.step}`, panels: [{ ...snap.amplitude, title: `run ${id}` }] })),
     ]);
     if (seq !== loadSeq) return;
     const rows = Object.entries(snap.metrics)
@@ -162,15 +170,17 @@ export const runPage: PageFactory = (root, { path, query }) => {
   const r0 = (d: RunDetail) => (d.run.status === 'running' ? 'still training' : `no final metrics (${d.run.status})`);
 
   async function renderTraining(d: RunDetail): Promise<void> {
-    const losses = lossRecord(d.losses);
-    if (!losses && !(d.series && d.series.length)) {
-      setChildren(training, h('p', { class: 'muted placeholder' }, d.run.status === 'running' ? 'Training: the curves appear when the run has finished.' : d.error ? 'Not available: the run\'s files cannot be read.' : 'No loss or snapshots recorded.'));
+    const r = d.run;
+    if (!r.final || !d.losses || !d.series || d.zero_output_loss === null) {
+      setChildren(training, h('p', { class: 'muted placeholder' }, r.status === 'running' ? 'Training: the curves appear when the run has finished.' : d.error ? 'Not available: the run\'s files cannot be read.' : 'No loss or snapshots recorded.'));
       return;
     }
-    await draw(training, () =>
-      trainingPlot({ scale: runScale(d.run.config), runs: [{ value: id, id, snapshots: snapshotPoints(d.series), ...(losses ? { losses } : {}) }] }),
-    );
+    // A run is drawn as a sweep of one, through the same function as the sweep page and the report.
+    const run = sweepRunData({ id, point: 0, values: {}, summary: r.final, config: r.config, series: d.series, losses: d.losses, biases: null, zero_output_loss: d.zero_output_loss });
+    const input = trainingInput({ name: id, batch: null, scale: runScale(r.config), fixed: {}, variables: [], points: [], runs: [run] });
+    await draw(training, () => trainingPlot({ ...input, sweep: undefined }));
   }
+
 
   async function refresh(): Promise<void> {
     // A finished or diverged run never changes.

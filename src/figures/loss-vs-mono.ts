@@ -1,0 +1,129 @@
+// Figure: final loss against monosemanticity, one point per run: the direct test of "more
+// monosemantic at no cost in loss". Colour is the swept value, shape the sweep when points come
+// from several; a dashed rule marks the loss of a model that outputs zero.
+import type { TopLevelSpec } from 'vega-lite';
+import { NUMBER_LABEL_EXPR, colorDatum, colorScaleKind, pointMarkNotes, sweepColorEncoding, topLevel, type Spec } from './common.js';
+import { MEASURE_LABELS, fieldLabel } from './labels.js';
+import type { FigureOptions, RunMark, SweepValue, SweptField } from './types.js';
+
+export interface LossVsMonoPoint {
+  value: SweepValue;
+  /** The final data loss. */
+  loss: number;
+  /** Monosemantic neurons / N. */
+  mono_per_feature: number;
+  /** The sweep the run belongs to (e.g. "LR1"); several distinct sweeps get a shape each. */
+  sweep?: string;
+  id?: string;
+  mark?: RunMark;
+  /** Standard error of the loss: a horizontal bar of ± loss_se. */
+  loss_se?: number;
+}
+
+export interface LossVsMonoInput extends FigureOptions {
+  sweep: SweptField;
+  points: readonly LossVsMonoPoint[];
+  /** The loss of the zero-output model: a dashed rule marks it. */
+  zeroOutputLoss?: number;
+  width?: number;
+  height?: number;
+}
+
+/** Final loss against # mono neurons / # features, one point per run. */
+export function lossVsMono(input: LossVsMonoInput): TopLevelSpec {
+  if (input.points.length === 0) throw new Error('lossVsMono needs at least one point');
+  const { field } = input.sweep;
+  const sweepTitle = input.sweep.label ?? fieldLabel(field);
+  // A run whose loss is not finite has no place on the axes: count it as diverged.
+  const diverged = (p: LossVsMonoPoint) => p.mark === 'diverged' || !Number.isFinite(p.loss) || !Number.isFinite(p.mono_per_feature);
+  const marks = input.points.map((p) => (diverged(p) ? 'diverged' : p.mark));
+  const drawn = input.points.filter((p) => !diverged(p));
+  if (drawn.length === 0) throw new Error('lossVsMono: every run diverged, there is nothing to draw');
+  // The legend lists the values on the plot; the note counts those left out.
+  const values = drawn.map((p) => p.value);
+  const kind = colorScaleKind(field, values);
+  const sweeps = [...new Set(drawn.map((p) => p.sweep ?? ''))];
+  const bySweep = sweeps.length > 1;
+
+  const rows = input.points.flatMap((p, i) => {
+    if (diverged(p)) return [];
+    const se = p.loss_se !== undefined && Number.isFinite(p.loss_se) ? p.loss_se : undefined;
+    return {
+      value: colorDatum(kind, p.value),
+      loss: p.loss,
+      mono_per_feature: p.mono_per_feature,
+      id: p.id ?? String(i),
+      open: p.mark === 'never-learned',
+      ...(bySweep ? { sweep: p.sweep ?? '' } : {}),
+      ...(se !== undefined ? { loss_lo: p.loss - se, loss_hi: p.loss + se } : {}),
+    };
+  });
+  const withBars = rows.filter((r) => r.loss_lo !== undefined);
+
+  // Linear unless the losses (with their bars and the zero-output rule) span a factor of 100.
+  const xs = [
+    ...rows.map((r) => r.loss),
+    ...withBars.flatMap((r) => [r.loss_lo!, r.loss_hi!]),
+    ...(input.zeroOutputLoss !== undefined ? [input.zeroOutputLoss] : []),
+  ];
+  const log = xs.every((v) => v > 0) && Math.max(...xs) / Math.min(...xs) >= 100;
+  const x = {
+    field: 'loss',
+    type: 'quantitative',
+    scale: log ? { type: 'log', nice: false, padding: 12 } : { zero: false, nice: false, padding: 12 },
+    // On a log axis Vega thins the labels of the 2..9 ticks itself, given a format (not a labelExpr).
+    axis: log ? { title: `final ${MEASURE_LABELS.loss} (log scale)`, format: '~g' } : { title: `final ${MEASURE_LABELS.loss}`, labelExpr: NUMBER_LABEL_EXPR },
+  };
+  // 5% room around the points, set by hand: pixel padding would add ticks below 0, which no ratio reaches.
+  const monos = rows.map((r) => r.mono_per_feature);
+  const room = 0.05 * Math.max(Math.max(...monos) - Math.min(...monos), 0.1);
+  const y = {
+    field: 'mono_per_feature',
+    type: 'quantitative',
+    scale: { domain: [Math.min(...monos) - room, Math.max(...monos) + room], nice: false },
+    axis: { title: MEASURE_LABELS.monoPerFeature, labelExpr: NUMBER_LABEL_EXPR },
+  };
+  const color = sweepColorEncoding(field, values, input.sweep.label);
+  const shape: Spec = bySweep ? { shape: { field: 'sweep', type: 'nominal', scale: { domain: sweeps }, legend: { title: 'sweep' } } } : {};
+  const tooltip = [
+    { field: 'value', type: kind === 'nominal' ? 'nominal' : 'quantitative', title: sweepTitle },
+    { field: 'loss', type: 'quantitative', title: 'final loss', format: '.4~g' },
+    { field: 'mono_per_feature', type: 'quantitative', title: 'mono / N', format: '.4~g' },
+    { field: 'id', type: 'nominal', title: 'run' },
+    ...(bySweep ? [{ field: 'sweep', type: 'nominal', title: 'sweep' }] : []),
+  ];
+  const points = (open: boolean): Spec => ({
+    transform: [{ filter: open ? 'datum.open' : '!datum.open' }],
+    mark: { type: 'point', filled: !open, size: 64, strokeWidth: 1.6, opacity: 0.9 },
+    encoding: { x, y, color, ...shape, tooltip },
+  });
+
+  const layers: Spec[] = [];
+  if (withBars.length) {
+    layers.push({
+      data: { values: withBars },
+      mark: { type: 'rule', strokeWidth: 1.4, opacity: 0.8 },
+      encoding: { x: { ...x, field: 'loss_lo' }, x2: { field: 'loss_hi' }, y, color },
+    });
+  }
+  const open = rows.some((r) => r.open);
+  layers.push({ data: { values: rows }, layer: open ? [points(false), points(true)] : [points(false)] });
+  if (input.zeroOutputLoss !== undefined) {
+    layers.push({
+      data: { values: [{ loss: input.zeroOutputLoss, label: 'zero output' }] },
+      layer: [
+        { mark: { type: 'rule', strokeDash: [4, 3], color: '#333', strokeWidth: 1.2 }, encoding: { x: { field: 'loss', type: 'quantitative' } } },
+        {
+          mark: { type: 'text', align: 'center', baseline: 'bottom', dy: -3, fontSize: 11, color: '#333' },
+          encoding: { x: { field: 'loss', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } },
+        },
+      ],
+    });
+  }
+  return topLevel(
+    input,
+    'Loss against monosemanticity',
+    { width: input.width ?? 420, height: input.height ?? 300, layer: layers },
+    pointMarkNotes(marks),
+  );
+}
