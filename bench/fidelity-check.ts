@@ -3,47 +3,16 @@
 // network whose ReLUs never fire has zero gradients: W1 and W2 never move, the loss stays at the
 // zero-output loss, and engine and oracle agree whatever their update rules are. Pure functions,
 // no ORT and no torch, so that test/bench/fidelity-check.test.ts can run them.
-import type { RunConfig } from '../src/config/schema.js';
-import { featureProbabilities } from '../src/features/distributions.js';
+import { zeroOutputLoss as analysisZeroOutputLoss, type ZeroLossConfig } from '../src/analysis/loss.js';
 
 /**
- * The expected data loss of a model whose output is always 0 (a network with no active neuron):
- * E|target|^2 per sample, with p_j the feature probabilities (SPEC.md, Features) and a feature's
- * value u uniform in [0, 1), so E[u] = 1/2 and E[u^2] = 1/3.
- * - decoder: target v, E|v|^2 = sum_j p_j / 3 (= N eps / 3 with equal features).
- * - re-projector: target F v with F's columns of unit length, E|F v|^2 = sum_j p_j / 3 +
- *   (|F p|^2 - sum_j p_j^2) / 4 (the cross terms E[v_j] E[v_l] F_j.F_l, j != l). Without F, the
- *   expectation over the random embedding: sum_j p_j / 3 (the F_j.F_l of j != l average to 0).
- * - abs: target |v1 - v2|, each of v1, v2 with probabilities q_j (from eps / 2): a feature is on in
- *   exactly one sample with probability 2 q (1 - q), E u^2 = 1/3, in both with q^2, E (u1 - u2)^2 =
- *   1/6, so E|v_j|^2 = 2 q_j / 3 - q_j^2 / 2 (= N (eps/3 - eps^2/8) with equal features).
+ * The zero-output loss the learning check divides by: src/analysis/loss.ts's, which needs the
+ * re-projector's embedding F. The oracle's runs draw their own F, which the check never sees, so
+ * without F it takes the expectation over random embeddings instead: with E|F_j|^2 = 1 and
+ * E[F_j . F_l] = 0 (j != l), E|F v|^2 = sum_j p_j / 3, the decoder's zero-output loss.
  */
-export function zeroOutputLoss(cfg: Pick<RunConfig, 'N' | 'm' | 'eps' | 'sample_kind' | 'task'>, F?: Float32Array): number {
-  if (cfg.task === 'abs') {
-    const q = featureProbabilities(cfg.N, cfg.eps / 2, cfg.sample_kind);
-    return q.reduce((a, x) => a + (2 * x) / 3 - (x * x) / 2, 0);
-  }
-  const p = featureProbabilities(cfg.N, cfg.eps, cfg.sample_kind);
-  const diagonal = p.reduce((a, x) => a + x / 3, 0);
-  if (cfg.task === 'decoder' || F === undefined) return diagonal;
-  const { N, m } = cfg;
-  if (F.length !== m * N) throw new RangeError(`F has ${F.length} values, expected m x N = ${m * N}`);
-  let fp2 = 0;
-  for (let i = 0; i < m; i++) {
-    let s = 0;
-    for (let j = 0; j < N; j++) s += F[i * N + j]! * p[j]!;
-    fp2 += s * s;
-  }
-  // Columns are unit vectors up to float32 rounding; use their actual lengths.
-  let diag = 0;
-  let cross = fp2;
-  for (let j = 0; j < N; j++) {
-    let col2 = 0;
-    for (let i = 0; i < m; i++) col2 += F[i * N + j]! ** 2;
-    diag += (col2 * p[j]!) / 3;
-    cross -= col2 * p[j]! ** 2;
-  }
-  return diag + cross / 4;
+export function zeroOutputLoss(cfg: ZeroLossConfig, F?: Float32Array): number {
+  return analysisZeroOutputLoss(F === undefined && cfg.task === 're-projector' ? { ...cfg, task: 'decoder' } : cfg, F);
 }
 
 /** |after - before| / |before| (Frobenius norms); 0 when both are 0. */

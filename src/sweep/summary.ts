@@ -28,7 +28,7 @@ export function summaryRows(spec: SweepSpec, outcomes: SweepOutcome[]): string[]
       ...spec.variables.map((v) => formatValue(point.values[v.field]!)),
       run?.status ?? 'missing',
       formatMean(final?.data_loss, final?.data_loss_se),
-      formatMetric(final?.data_loss_last64),
+      formatMean(final?.data_loss_last64, final?.data_loss_last64_se),
       formatMetric(final?.monosemantic_per_feature, 3),
       formatCount(final?.features_covered),
       final ? formatMetric(final.monosemantic_neurons / point.config.k, 3) : '-',

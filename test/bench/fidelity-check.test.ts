@@ -1,11 +1,12 @@
 // The learning check of `npm run fidelity`: it must refuse a dead network and pass a learning one,
-// and its zero-output losses must be what sampling gives. No torch, no python, no ORT.
+// and without the run's F its zero-output loss must be the expectation over embeddings. No torch,
+// no python, no ORT.
 import { describe, expect, it } from 'vitest';
+import { zeroOutputLoss as analysisZeroOutputLoss } from '../../src/analysis/loss.js';
 import { parseRunConfig } from '../../src/config/schema.js';
 import { featureProbabilities } from '../../src/features/distributions.js';
 import { randomEmbedding } from '../../src/features/embedding.js';
 import { Rng } from '../../src/features/rng.js';
-import { FeatureSampler } from '../../src/features/sampler.js';
 import { finalDataLoss } from '../../src/sweep/run.js';
 import { LEARNING_CRITERIA, learningFailures, refusal, relativeChange, zeroOutputLoss, type LearningEvidence } from '../../bench/fidelity-check.js';
 
@@ -75,49 +76,31 @@ describe('relativeChange', () => {
 });
 
 describe('zeroOutputLoss', () => {
-  it('has the closed forms of the equal features', () => {
-    expect(zeroOutputLoss(decoder)).toBeCloseTo((512 / 64) / 3, 12);
-    const abs = parseRunConfig({ task: 'abs', N: 512, eps: 1 / 64 });
-    expect(zeroOutputLoss(abs)).toBeCloseTo(512 * (1 / 64 / 3 - 1 / 64 ** 2 / 8), 12);
-    // Without F, the re-projector's is the expectation over embeddings: the decoder's.
+  const rp = parseRunConfig({ task: 're-projector', sample_kind: 'power_law', N: 24, m: 4, eps: 0.2 });
+
+  it('is src/analysis/loss.ts\'s where the run\'s F is known, and for the decoder and abs', () => {
+    const F = randomEmbedding(rp.N, rp.m, new Rng(7));
+    expect(zeroOutputLoss(rp, F)).toBe(analysisZeroOutputLoss(rp, F));
+    for (const cfg of [decoder, parseRunConfig({ task: 'abs', N: 512, eps: 1 / 64 })]) expect(zeroOutputLoss(cfg)).toBe(analysisZeroOutputLoss(cfg));
+  });
+
+  it('without F, is the re-projector\'s expectation over embeddings: N eps / 3 with equal features', () => {
     expect(zeroOutputLoss(parseRunConfig({ task: 're-projector' }))).toBeCloseTo(512 / 64 / 3, 12);
   });
 
-  // Monte Carlo: the mean of |target|^2 over many samples, within 4 standard errors.
-  for (const [task, sample_kind] of [['decoder', 'power_law'], ['re-projector', 'equal'], ['re-projector', 'power_law'], ['abs', 'equal'], ['abs', 'power_law']] as const) {
-    it(`equals the sampled E|target|^2 for the ${task} with ${sample_kind} features`, () => {
-      const cfg = parseRunConfig({ task, sample_kind, N: 24, m: 4, eps: 0.2 });
-      const rng = new Rng(7);
-      const F = randomEmbedding(cfg.N, cfg.m, rng);
-      const sampler = new FeatureSampler(featureProbabilities(cfg.N, task === 'abs' ? cfg.eps / 2 : cfg.eps, sample_kind), rng);
-      const rows = 200_000;
-      const v = new Float32Array(rows * cfg.N);
-      if (task === 'abs') sampler.sampleDifference(v, rows);
-      else sampler.sample(v, rows);
-      let sum = 0;
-      let sum2 = 0;
-      for (let r = 0; r < rows; r++) {
-        let x = 0;
-        if (task === 're-projector') {
-          for (let i = 0; i < cfg.m; i++) {
-            let t = 0;
-            for (let j = 0; j < cfg.N; j++) t += F[i * cfg.N + j]! * v[r * cfg.N + j]!;
-            x += t * t;
-          }
-        } else {
-          for (let j = 0; j < cfg.N; j++) x += v[r * cfg.N + j]! ** 2;
-        }
-        sum += x;
-        sum2 += x * x;
-      }
-      const mean = sum / rows;
-      const se = Math.sqrt((sum2 / rows - mean * mean) / rows);
-      const expected = zeroOutputLoss(cfg, task === 're-projector' ? F : undefined);
-      expect(Math.abs(mean - expected)).toBeLessThan(4 * se);
-      // The test has power: the cross terms of the re-projector and the eps^2 term of abs are
-      // larger than 4 standard errors here.
-      if (task === 'abs') expect(Math.abs(mean - zeroOutputLoss({ ...cfg, task: 'decoder' }))).toBeGreaterThan(4 * se);
-      if (task === 're-projector') expect(Math.abs(mean - zeroOutputLoss(cfg))).toBeGreaterThan(4 * se);
-    });
-  }
+  // The expectation against the mean of the F-dependent loss over many random embeddings, within 4
+  // standard errors; dropping the |F p|^2 / 4 term, whose mean sum_j p_j^2 / 4 cancels the diagonal's
+  // -p_j^2 / 4, would miss it by more.
+  it('without F, equals the mean over random embeddings of the loss with F (power-law features)', () => {
+    const rng = new Rng(11);
+    const losses = Array.from({ length: 4000 }, () => analysisZeroOutputLoss(rp, randomEmbedding(rp.N, rp.m, rng)));
+    const mean = losses.reduce((a, x) => a + x, 0) / losses.length;
+    const sd = Math.sqrt(losses.reduce((a, x) => a + (x - mean) ** 2, 0) / (losses.length - 1));
+    const se = sd / Math.sqrt(losses.length);
+    const p = featureProbabilities(rp.N, rp.eps, 'power_law');
+    const expected = p.reduce((a, x) => a + x / 3, 0);
+    expect(zeroOutputLoss(rp)).toBeCloseTo(expected, 12);
+    expect(Math.abs(mean - expected)).toBeLessThan(4 * se);
+    expect(Math.abs(mean - p.reduce((a, x) => a + x / 3 - (x * x) / 4, 0))).toBeGreaterThan(4 * se);
+  });
 });

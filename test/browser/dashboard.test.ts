@@ -1,8 +1,9 @@
 // The dashboard in a real browser: Debian's headless Chromium driven by playwright-core (never a
 // downloaded browser) over `toymodels serve` on a smoke-scale store made here with the CLI. Checks
-// that the pages load, the charts are drawn (canvas pixels, not blank), the snapshot slider redraws
-// the heat map, hover names the neuron, feature and activation, a corrupt run shows its error while
-// the rest keeps working, and a run started while a page is open appears without a reload.
+// that the pages load, the charts are drawn (SVG marks; heat maps as canvas pixels, not blank), the
+// snapshot slider redraws the heat map, hover names the neuron, feature and activation, a diverged
+// run is drawn as the report draws it, a corrupt run shows its error while the rest keeps working,
+// and a run started while a page is open appears without a reload.
 // Screenshots of the main pages go to test-artifacts/.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -65,6 +66,26 @@ async function canvasPixels(page: Page, selector: string): Promise<{ width: numb
   }, selector);
 }
 
+/** The marks and text of the SVG chart under `selector` (plots are SVG; heat maps are canvas). */
+async function svgChart(page: Page, selector: string): Promise<{ marks: number; svg: string }> {
+  return page.evaluate((sel) => {
+    const svg = document.querySelector<SVGSVGElement>(`${sel} svg`);
+    if (!svg) throw new Error(`no svg under ${sel}`);
+    return { marks: svg.querySelectorAll('path, rect, line').length, svg: svg.outerHTML };
+  }, selector);
+}
+
+/** What marks a run in a figure's SVG: the notes that name diverged / never-learned runs, and the
+ * lines drawn with the diverged dash (MARK_DASH). The same in the report's SVG and the page's. */
+function runMarks(svg: string): { notes: string[]; dashed: number } {
+  // A subtitle of several lines is one <text> with a <tspan> a line.
+  const texts = [...svg.matchAll(/<(?:text|tspan)[^>]*>([^<]+)</g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+  return {
+    notes: texts.filter((t) => /diverged|never learned/.test(t)).sort(),
+    dashed: (svg.match(/stroke-dasharray="6,3"/g) ?? []).length,
+  };
+}
+
 /** expect.poll with room for a loaded machine (other test files train models meanwhile). */
 function poll<T>(fn: () => T | Promise<T>) {
   return expect.poll(fn, { timeout: 30_000, interval: 100 });
@@ -99,6 +120,8 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
     // A sweep with 9 snapshots a run (2^8 steps), and a 2 x 2 grid for the grid heat map.
     await run(process.execPath, [CLI, 'sweep', ...common, '--log2_training_steps', '8', '--sweep_var', 'learning_rate', '--sweep_values', '0.003', '0.03', '--name', 's']);
     await run(process.execPath, [CLI, 'sweep', ...common, '--grid', 'learning_rate=0.003,0.03', 'initial_bias=-1,0', '--name', 'g']);
+    // Plain SGD at a learning rate of 10^4 diverges; at 0.003 it does not get far in 2^6 steps.
+    await run(process.execPath, [CLI, 'sweep', ...common, '--optimizer', 'sgd', '--schedule', 'constant', '--sweep_var', 'learning_rate', '--sweep_values', '0.003', '10000', '--name', 'w']);
     server = await startServer(store);
     const sweep = await api<{ points: { run: { id: string } | null }[] }>('sweeps/s');
     sweepRuns = sweep.points.map((p) => p.run!.id);
@@ -126,7 +149,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
   it('lists every run in a sortable, filterable table', async () => {
     await page.goto(`${server.url}#/runs`);
     const rows = page.locator('[data-testid=runs-table] tbody tr[data-id]');
-    await poll(() => rows.count()).toBe(6);
+    await poll(() => rows.count()).toBe(8);
     await poll(() => page.locator('[data-testid=live]').getAttribute('data-state')).toBe('on');
     await shot(page, 'runs');
 
@@ -147,9 +170,9 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
     await poll(() => rows.count()).toBe(1);
     await page.fill('[data-testid=runs-filter]', '');
     await page.selectOption('[data-testid=status-filter]', 'diverged');
-    await poll(() => rows.count()).toBe(0);
+    await poll(() => rows.count()).toBe(1);
     await page.selectOption('[data-testid=status-filter]', '');
-    await poll(() => rows.count()).toBe(6);
+    await poll(() => rows.count()).toBe(8);
 
     // Select two runs and compare them.
     const compare = page.locator('[data-testid=compare-button]');
@@ -164,9 +187,9 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
 
   it('compares runs side by side', async () => {
     await page.goto(`${server.url}#/compare?ids=${sweepRuns.join(',')}`);
-    await page.waitForSelector('[data-testid=training-plot] canvas');
+    await page.waitForSelector('[data-testid=training-plot] svg');
     await poll(() => page.locator('[data-testid=sfa-heatmap] canvas').count()).toBe(2);
-    expect((await canvasPixels(page, '[data-testid=training-plot]')).colours).toBeGreaterThan(5);
+    expect((await svgChart(page, '[data-testid=training-plot]')).marks).toBeGreaterThan(5);
     // The runs differ in learning rate only: that row is highlighted, N is not.
     await poll(() => page.locator('[data-testid=config-diff] tr.differs[data-field=learning_rate]').count()).toBe(1);
     expect(await page.locator('[data-testid=config-diff] tr.differs[data-field=N]').count()).toBe(0);
@@ -175,19 +198,20 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
 
   it('shows a sweep: scale, table, plots and SFA heat maps', async () => {
     await page.goto(`${server.url}#/sweeps`);
-    await poll(() => page.locator('[data-testid=sweeps-table] tbody tr[data-name]').count()).toBe(2);
+    await poll(() => page.locator('[data-testid=sweeps-table] tbody tr[data-name]').count()).toBe(3);
     await shot(page, 'sweeps');
     await page.click('[data-testid=sweeps-table] a[href="#/sweeps/s"]');
     await page.waitForURL(/#\/sweeps\/s$/);
     const started = Date.now();
     await poll(() => page.locator('[data-testid=sweep-scale]').textContent()).toContain('batch 2^5, 2^8 steps');
-    for (const id of ['training-plot', 'mono-vs-sweep', 'bias-plot']) await page.waitForSelector(`[data-testid=${id}] canvas`);
+    const plots = ['training-plot', 'mono-vs-sweep', 'loss-vs-mono', 'bias-plot', 'amplitude-response'];
+    for (const id of plots) await page.waitForSelector(`[data-testid=${id}] svg`);
     await poll(() => page.locator('[data-testid=sfa-heatmap] canvas').count()).toBe(2);
     const drawnIn = Date.now() - started;
     expect(await page.locator('[data-testid=sweep-table] tbody tr').count()).toBe(2);
-    for (const id of ['training-plot', 'mono-vs-sweep', 'bias-plot']) {
-      expect((await canvasPixels(page, `[data-testid=${id}]`)).colours, id).toBeGreaterThan(5);
-    }
+    for (const id of plots) expect((await svgChart(page, `[data-testid=${id}]`)).marks, id).toBeGreaterThan(5);
+    // The caption gives the configuration, seeds, threads and engine, criterion and loss.
+    expect(await page.locator('[data-testid=sweep-caption]').textContent()).toMatch(/N=64, m=16, k=128.*seed 0.*1 ORT thread a run, ONNX graphs on cpu.*> 0\.999.*summed over the outputs/);
     // The heat map canvas is not blank: many different colours.
     const heat = await canvasPixels(page, '[data-testid=sfa-heatmap]');
     expect(heat.colours).toBeGreaterThan(20);
@@ -200,18 +224,41 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
 
     // A two-variable sweep has the grid heat map; its unreadable run is named, the rest drawn.
     await page.goto(`${server.url}#/sweeps/g`);
-    await page.waitForSelector('[data-testid=grid-heatmap] canvas');
-    expect((await canvasPixels(page, '[data-testid=grid-heatmap]')).colours).toBeGreaterThan(3);
-    await page.waitForSelector('[data-testid=training-plot] canvas');
+    await page.waitForSelector('[data-testid=grid-heatmap] svg');
+    expect((await svgChart(page, '[data-testid=grid-heatmap]')).marks).toBeGreaterThan(3);
+    await page.waitForSelector('[data-testid=training-plot] svg');
     await shot(page, 'sweep-grid');
+  });
+
+  it('draws a diverged and a never-learned run as the report does', async () => {
+    await page.goto(`${server.url}#/sweeps/w`);
+    const figures: Record<string, string> = { 'training-plot': 'training', 'mono-vs-sweep': 'mono-vs-sweep', 'loss-vs-mono': 'loss-vs-mono', 'bias-plot': 'biases' };
+    for (const id of Object.keys(figures)) await page.waitForSelector(`[data-testid=${id}] svg`);
+    await poll(() => page.locator('[data-testid=sweep-table] tbody tr.row-diverged').count()).toBe(1);
+    await shot(page, 'sweep-diverged');
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'toymodels-report-'));
+    try {
+      await run(process.execPath, [CLI, 'report', 'w', '--store', store, '--out', out]);
+      for (const [id, file] of Object.entries(figures)) {
+        const page_ = runMarks((await svgChart(page, `[data-testid=${id}]`)).svg);
+        const report = runMarks(fs.readFileSync(path.join(out, `${file}.svg`), 'utf8'));
+        expect(page_, id).toEqual(report);
+        // The final-value figures leave the diverged run out and say so; the others draw it dashed.
+        if (id === 'mono-vs-sweep' || id === 'loss-vs-mono') expect(report.notes.join(' '), id).toMatch(/1 diverged run/);
+        else expect(report.dashed, id).toBeGreaterThan(0);
+      }
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('shows a run: loss curve, configuration, and a snapshot slider that redraws the heat map', async () => {
     const id = sweepRuns[1]!;
     await page.goto(`${server.url}#/runs/${id}`);
-    await page.waitForSelector('[data-testid=training-plot] canvas');
+    await page.waitForSelector('[data-testid=training-plot] svg');
     await page.waitForSelector('[data-testid=sfa-heatmap] canvas');
-    expect((await canvasPixels(page, '[data-testid=training-plot]')).colours).toBeGreaterThan(5);
+    expect((await svgChart(page, '[data-testid=training-plot]')).marks).toBeGreaterThan(5);
+    await page.waitForSelector('[data-testid=amplitude-response] svg');
     expect(await page.locator('[data-testid=config-table]').textContent()).toContain('learning_rate');
     const slider = page.locator('[data-testid=snapshot-slider]');
     // 2^8 steps: snapshots after steps 0, 1, 3, ..., 255; the slider starts at the last.
@@ -263,7 +310,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
     expect(await page.locator('[data-testid=config-table]').textContent()).toContain('initial_bias');
     await shot(page, 'run-error');
     await page.goto(`${server.url}#/runs`);
-    await poll(() => page.locator('[data-testid=runs-table] tbody tr[data-id]').count()).toBe(6);
+    await poll(() => page.locator('[data-testid=runs-table] tbody tr[data-id]').count()).toBe(8);
   });
 
   it('shows the catalogue with the command for each batch', async () => {
@@ -279,13 +326,13 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
   it('shows a run started while the page is open, without a reload', async () => {
     await page.goto(`${server.url}#/runs`);
     const rows = page.locator('[data-testid=runs-table] tbody tr[data-id]');
-    await poll(() => rows.count()).toBe(6);
+    await poll(() => rows.count()).toBe(8);
     await poll(() => page.locator('[data-testid=live]').getAttribute('data-state')).toBe('on');
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
     // A small model for 2^15 steps: a few seconds of training, progress stored once a second.
     const training = run(process.execPath, [CLI, 'train', '--N', '32', '--m', '8', '--k', '32', '--log2_batch_size', '4', '--log2_training_steps', '15', '--threads', '1', '--store', store]);
     try {
-      await poll(() => rows.count()).toBe(7);
+      await poll(() => rows.count()).toBe(9);
       const live = page.locator('[data-testid=runs-table] tbody tr.row-running');
       // It shows as running with a progress bar (unless it finished between two polls).
       const sawRunning = await live
@@ -299,7 +346,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
       await training;
     }
     // It finishes: the row updates to finished, with its final loss, still without a reload.
-    await poll(() => page.locator('[data-testid=runs-table] tbody tr.row-finished').count()).toBe(7);
+    await poll(() => page.locator('[data-testid=runs-table] tbody tr.row-finished').count()).toBe(8);
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
   });
 
