@@ -53,14 +53,20 @@ export interface ReportOptions {
   threads?: number;
   /** PNG pixels per SVG unit (default 2: print quality; 1 for documents that embed many figures). */
   pngScale?: number;
+  /** Other sweeps whose runs join the loss-against-monosemanticity scatter. */
+  with?: readonly string[];
 }
 
 export async function writeSweepReport(store: RunStore, sweepName: string, outDir: string, opts: ReportOptions = {}): Promise<{ files: ReportFile[]; markdown: string }> {
-  const row = store.getSweep(sweepName);
-  if (!row) {
+  const sweepRow = (name: string) => {
+    const row = store.getSweep(name);
+    if (row) return row;
     const known = store.listSweeps().map((s) => s.name);
-    throw new StoreError(`no sweep ${JSON.stringify(sweepName)} in ${store.dir}; sweeps there: ${known.length ? known.join(', ') : 'none'}`);
-  }
+    throw new StoreError(`no sweep ${JSON.stringify(name)} in ${store.dir}; sweeps there: ${known.length ? known.join(', ') : 'none'}`);
+  };
+  const row = sweepRow(sweepName);
+  // Every sweep named is checked before any analysis starts.
+  const others = (opts.with ?? []).filter((n) => n !== sweepName).map(sweepRow);
   const { data: d, analyses } = await buildSweepData(store, row, { threads: opts.threads });
   if (d.runs.length === 0) throw new StoreError(`sweep ${sweepName} has no finished runs to report on yet`);
   const analysisOf = (id: string): RunAnalysis => analyses.get(id)!;
@@ -78,8 +84,11 @@ export async function writeSweepReport(store: RunStore, sweepName: string, outDi
   await figure('training', `Loss (faint: every record; line: running mean), monosemantic neurons / N and mean bias against log2(training step), one colour per ${swept}.`, trainingPlot(trainingInput(d)));
   const mono = monoVsSweepInput(d);
   if (mono) await figure('mono-vs-sweep', `Monosemantic neurons / k and / N, and features covered / N, of the final models against ${swept}.`, monoVsSweep(mono));
-  const scatter = lossVsMonoInput([d]);
-  if (scatter) await figure('loss-vs-mono', `Loss (mean of the last 64 records, ± its standard error) against monosemantic neurons / N, one point per run.`, lossVsMono(scatter));
+  const compared = [];
+  for (const other of others) compared.push((await buildSweepData(store, other, { threads: opts.threads })).data);
+  const scatter = lossVsMonoInput([d, ...compared]);
+  const sweepsNamed = compared.length ? ` of the sweeps ${[d, ...compared].map((s) => s.name).join(', ')} (one shape a sweep)` : '';
+  if (scatter) await figure('loss-vs-mono', `Loss (mean of the last 64 records, ± its standard error) against monosemantic neurons / N, one point per run${sweepsNamed}.`, lossVsMono(scatter));
   const nOverK = monoVsNOverKInput(d);
   if (nOverK) await figure('mono-vs-n-over-k', 'Monosemantic neurons / k against N / k; the dotted curve min(1, N/k) is the most a model can have with one neuron a feature.', monoVsNOverK(nOverK));
 

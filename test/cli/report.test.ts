@@ -82,5 +82,14 @@ describe('toymodels report, new figures and marks', () => {
     expect(readFileSync(path.join(lr, 'mono-vs-sweep.svg'), 'utf8')).toMatch(/1 diverged run/);
     expect(readFileSync(path.join(lr, 'loss-vs-mono.svg'), 'utf8')).toMatch(/1 diverged run/);
     expect(readFileSync(path.join(lr, 'training.svg'), 'utf8')).toMatch(/dashed: diverged/);
+
+    // Runs of other sweeps join the scatter; coloured by sweep when the swept fields differ.
+    const both = path.join(tempDir(), 'both');
+    expect(toymodels(['report', 'wild', '--with', 'ks', '--store', store, '--out', both]).code).toBe(0);
+    const scatter = readFileSync(path.join(both, 'loss-vs-mono.svg'), 'utf8');
+    for (const name of ['>wild<', '>ks<']) expect(scatter).toContain(name);
+    const missing = toymodels(['report', 'wild', '--with', 'nope', '--store', store, '--out', tempDir()]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toMatch(/^toymodels: no sweep "nope" .*sweeps there: .*ks/);
   });
 });
