@@ -129,20 +129,36 @@ export function biasPlotInput(d: SweepData): BiasPlotInput | undefined {
   };
 }
 
-/** The final mono / N over the first two swept variables; grey where no run finished. */
+/**
+ * The final mono / N over the first two swept variables (the mean over seeds); grey where no run
+ * finished or one diverged; a cell whose runs never learned is marked.
+ */
 export function gridInput(d: SweepData): GridHeatmapInput | undefined {
   const swept = d.variables.filter((v) => v.field !== 'seed');
   if (swept.length < 2) return undefined;
   const [vy, vx] = swept as [(typeof swept)[0], (typeof swept)[0]];
   const byPoint = new Map(d.runs.map((r) => [r.point, r]));
+  const cells = new Map<string, { x: SweepValue; y: SweepValue; values: (number | null)[]; marks: RunMark[] }>();
+  for (const p of d.points) {
+    const x = p.values[vx.field]!;
+    const y = p.values[vy.field]!;
+    const key = JSON.stringify([x, y]);
+    const cell = cells.get(key) ?? { x, y, values: [], marks: [] };
+    cells.set(key, cell);
+    const run = byPoint.get(p.point);
+    const mark = run ? runMark(run) : undefined;
+    const f = run && mark !== 'diverged' ? finalMeasures(run).snapshot : undefined;
+    cell.values.push(f ? f.monosemantic_per_feature : null);
+    if (mark) cell.marks.push(mark);
+  }
   return {
     scale: d.scale,
     x: { field: vx.field },
     y: { field: vy.field },
-    cells: d.points.map((p) => {
-      const run = byPoint.get(p.point);
-      const f = run && runMark(run) !== 'diverged' ? finalMeasures(run).snapshot : undefined;
-      return { x: p.values[vx.field]!, y: p.values[vy.field]!, value: f ? f.monosemantic_per_feature : null };
+    cells: [...cells.values()].map(({ x, y, values, marks }) => {
+      // A cell with a missing or diverged seed is grey: its mean would hide that seed.
+      const value = values.some((v) => v === null) ? null : values.reduce<number>((a, v) => a + v!, 0) / values.length;
+      return { x, y, value, ...(value !== null && marks.every((m) => m === 'never-learned') ? { mark: 'never-learned' as const } : {}) };
     }),
   };
 }
@@ -268,6 +284,7 @@ function configText(d: SweepData): string {
  * threads and engine, the monosemanticity criterion and the loss definition.
  */
 export function sweepCaption(d: SweepData): string {
+  if (d.runs.length === 0) return `Scale ${d.scale}; no run has finished yet.`;
   const seeds = seedsOf(d);
   const threads = [...new Set(d.runs.map((r) => r.config.threads))].sort((a, b) => a - b);
   const devices = [...new Set(d.runs.map((r) => r.config.device ?? 'cpu'))];

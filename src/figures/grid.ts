@@ -1,15 +1,17 @@
 // Figure: the grid heat map of a two-variable sweep: a measure (by default the final mono / N) over
 // the two swept variables, one rect per grid point, ordinal axes labelled with the values.
 import type { TopLevelSpec } from 'vega-lite';
-import { NUMBER_LABEL_EXPR, orderedValues, topLevel, type Spec } from './common.js';
+import { MARK_DASH, NUMBER_LABEL_EXPR, markNotes, orderedValues, topLevel, type Spec } from './common.js';
 import { MEASURE_LABELS, fieldLabel } from './labels.js';
-import type { FigureOptions, SweepValue, SweptField } from './types.js';
+import type { FigureOptions, RunMark, SweepValue, SweptField } from './types.js';
 
 export interface GridCell {
   x: SweepValue;
   y: SweepValue;
   /** The measure at this grid point; null for a missing or diverged run (drawn grey). */
   value: number | null;
+  /** A cell whose runs never learned gets a dotted outline. */
+  mark?: RunMark;
 }
 
 export interface GridHeatmapInput extends FigureOptions {
@@ -42,6 +44,7 @@ export function gridHeatmap(input: GridHeatmapInput): TopLevelSpec {
     x: xNumeric ? c.x : String(c.x),
     y: yNumeric ? c.y : String(c.y),
     value: c.value !== null && Number.isFinite(c.value) ? c.value : null,
+    mark: c.mark ?? 'ok',
   }));
   const cellWidth = input.cellWidth ?? Math.max(28, Math.min(64, Math.floor(480 / xs.length)));
   const cellHeight = input.cellHeight ?? Math.max(20, Math.min(48, Math.floor(360 / ys.length)));
@@ -81,6 +84,13 @@ export function gridHeatmap(input: GridHeatmapInput): TopLevelSpec {
       },
     },
   ];
+  if (input.cells.some((c) => c.mark === 'never-learned')) {
+    layers.push({
+      transform: [{ filter: "datum.mark === 'never-learned'" }],
+      mark: { type: 'rect', fill: null, stroke: '#fff', strokeWidth: 2, strokeDash: MARK_DASH['never-learned'], strokeOffset: 2 },
+      encoding: { x, y },
+    });
+  }
   if (input.showValues ?? true) {
     layers.push({
       mark: { type: 'text', fontSize: Math.min(11, Math.floor(cellWidth / 3.2)), baseline: 'middle' },
@@ -99,10 +109,11 @@ export function gridHeatmap(input: GridHeatmapInput): TopLevelSpec {
     });
   }
   const title = `Final ${measure}: ${axisOf(input.x, xNumeric).title} × ${axisOf(input.y, yNumeric).title}`;
+  const notes = markNotes(input.cells.map((c) => c.mark), { 'never-learned': 'dotted outline' });
   return topLevel(input, title, {
     width: { step: cellWidth },
     height: { step: cellHeight },
     data: { values: rows },
     layer: layers,
-  });
+  }, notes);
 }

@@ -116,5 +116,19 @@ describe('grid heat map', () => {
     const r = await renderChecked(spec, ['learning rate', 'initial mean bias', '# mono neurons / # features', '0.003', '-0.5', '0.75', '–']);
     // One colour legend (a gradient).
     expect(r.svg.match(/role-legend"/g)).toHaveLength(1);
+    expect(r.svg).not.toContain('never learned');
+  });
+
+  it('outlines the cells whose runs never learned, and says so', async () => {
+    const cells = [
+      { x: 0.001, y: -1, value: 0.01, mark: 'never-learned' as const },
+      { x: 0.003, y: -1, value: 0.5 },
+    ];
+    const spec = gridHeatmap({ scale: SCALE, x: { field: 'learning_rate' }, y: { field: 'initial_bias' }, cells });
+    const outlines = findAll(spec, (o) => (o.mark as { strokeDash?: number[] })?.strokeDash !== undefined);
+    expect(outlines).toHaveLength(1);
+    expect(outlines[0]!.transform).toEqual([{ filter: "datum.mark === 'never-learned'" }]);
+    const r = await renderChecked(spec, ['dotted outline: never learned, final loss within 5% of the zero-output loss (1 run)']);
+    expect(r.svg.match(/stroke-dasharray="1.5,2.5"/g)).toHaveLength(1);
   });
 });
