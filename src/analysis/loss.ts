@@ -41,7 +41,8 @@ export function lossWindow(loss: ArrayLike<number>, records: number): LossWindow
   // Two passes: deviations from the mean, not sum of squares minus square of sums, which cancels.
   let squares = 0;
   for (let i = start; i < loss.length; i++) squares += (loss[i]! - mean) ** 2;
-  return { mean, se: n < 2 ? NaN : Math.sqrt(squares / (n - 1) / n), n };
+  // With one record, 0 / 0: no standard error.
+  return { mean, se: Math.sqrt(squares / (n - 1) / n), n };
 }
 
 /** The final loss over the last FINAL_LOSS_RECORDS and LONG_LOSS_RECORDS records. */

@@ -95,7 +95,7 @@ export function trainingInput(d: SweepData): TrainingPlotInput {
 /** Final mono / k, mono / N and features covered / N against the (first non-seed) swept value. */
 export function monoVsSweepInput(d: SweepData): MonoSweepInput | undefined {
   const field = colourField(d);
-  if (d.runs.length === 0 || field.fields.length !== 1) return undefined;
+  if (field.fields.length !== 1) return undefined;
   const points = d.runs.flatMap((r) => {
     const f = finalMeasures(r).snapshot;
     if (!f) return [];
@@ -138,7 +138,7 @@ export function gridInput(d: SweepData): GridHeatmapInput | undefined {
   if (swept.length < 2) return undefined;
   const [vy, vx] = swept as [(typeof swept)[0], (typeof swept)[0]];
   const byPoint = new Map(d.runs.map((r) => [r.point, r]));
-  const cells = new Map<string, { x: SweepValue; y: SweepValue; values: (number | null)[]; marks: RunMark[] }>();
+  const cells = new Map<string, { x: SweepValue; y: SweepValue; values: (number | null)[]; marks: (RunMark | undefined)[] }>();
   for (const p of d.points) {
     const x = p.values[vx.field]!;
     const y = p.values[vy.field]!;
@@ -149,7 +149,7 @@ export function gridInput(d: SweepData): GridHeatmapInput | undefined {
     const mark = run ? runMark(run) : undefined;
     const f = run && mark !== 'diverged' ? finalMeasures(run).snapshot : undefined;
     cell.values.push(f ? f.monosemantic_per_feature : null);
-    if (mark) cell.marks.push(mark);
+    cell.marks.push(mark);
   }
   return {
     scale: d.scale,
@@ -170,7 +170,6 @@ export function gridInput(d: SweepData): GridHeatmapInput | undefined {
  */
 export function lossVsMonoInput(sweeps: readonly SweepData[]): LossVsMonoInput | undefined {
   const runs = sweeps.flatMap((d) => d.runs.map((r) => ({ d, r })));
-  if (runs.length === 0) return undefined;
   const fields = [...new Set(sweeps.map((d) => colourField(d).field))];
   const shared = fields.length === 1;
   const points = runs.flatMap(({ d, r }) => {
@@ -258,8 +257,7 @@ export function heatmapChoice(d: SweepData): ChosenRun[] {
 
 /** The configuration line of a caption: fixed values, and "swept" for the swept fields. */
 function configText(d: SweepData): string {
-  const c = d.runs[0]?.config;
-  if (!c) return '';
+  const c = d.runs[0]!.config;
   const swept = new Set(d.variables.map((v) => v.field));
   const v = (field: keyof typeof c, text: string) => (swept.has(field) ? `${field} swept` : text);
   return [

@@ -29,6 +29,7 @@ describe('lossWindow', () => {
   it('uses what there is when the trace is shorter, with no standard error for one value', () => {
     expect(lossWindow([2, 4], 8)).toEqual({ mean: 3, se: 1, n: 2 }); // sd sqrt(2), / sqrt(2)
     expect(lossWindow([5], 8)).toEqual({ mean: 5, se: NaN, n: 1 });
+    expect(lossWindow([1, 2, 3], 1)).toEqual({ mean: 3, se: NaN, n: 1 });
     expect(lossWindow(new Float32Array(0), 8)).toEqual({ mean: NaN, se: NaN, n: 0 });
   });
 

@@ -449,6 +449,17 @@ describe('gridInput', () => {
     ]);
   });
 
+  it('marks a cell never learned only when every seed of it never learned', () => {
+    const vars: Variables = [{ field: 'learning_rate', values: [0.001] }, { field: 'initial_bias', values: [-1, 0] }, { field: 'seed', values: [0, 1] }];
+    const at = (point: number, bias: number, seed: number, loss: number) =>
+      run({ point, values: { learning_rate: 0.001, initial_bias: bias, seed }, mono: 0.5, loss: times(8, loss) });
+    const runs = [at(0, -1, 0, Z), at(1, -1, 1, Z), at(2, 0, 0, Z), at(3, 0, 1, 0.5 * Z)];
+    expect(gridInput(sweep(vars, runs))!.cells).toStrictEqual([
+      { x: -1, y: 0.001, value: 0.5, mark: 'never-learned' },
+      { x: 0, y: 0.001, value: 0.5 },
+    ]);
+  });
+
   it('skips the seed when choosing the axes', () => {
     const vars: Variables = [{ field: 'seed', values: [0] }, { field: 'eps', values: [0.5] }, { field: 'k', values: [64] }];
     const d = sweep(vars, [run({ point: 0, values: { seed: 0, eps: 0.5, k: 64 }, mono: 0.5 })]);
@@ -571,6 +582,17 @@ describe('monoVsNOverKInput', () => {
 
 describe('heatmapChoice', () => {
   const chosen = (d: SweepData, field: string) => heatmapChoice(d).map((c) => [c.run.values[field], c.note]);
+
+  it('orders categories by sweep point, whatever order the runs come in', () => {
+    const acts = ['SoLU', 'GeLU', 'ReLU'];
+    const runs = acts.map((a, i) => run({ point: i, values: { nonlinearity: a }, mono: [0.1, 0.9, 0.5][i]! }));
+    const d = sweep([{ field: 'nonlinearity', values: acts }], [runs[2]!, runs[0]!, runs[1]!]);
+    expect(chosen(d, 'nonlinearity')).toEqual([
+      ['SoLU', 'lowest'],
+      ['GeLU', 'transition, peak'],
+      ['ReLU', 'highest'],
+    ]);
+  });
 
   it('an LR1-like sweep: the lowest, the transition, and the highest, which is the peak', () => {
     const lrs = [0.001, 0.003, 0.005, 0.007, 0.01, 0.03];
