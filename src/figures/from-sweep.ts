@@ -192,6 +192,7 @@ export function lossVsMonoInput(sweeps: readonly SweepData[]): LossVsMonoInput |
     scale: [...new Set(sweeps.map((d) => d.scale))].join('; '),
     sweep: shared ? { field: first.field, ...(first.label ? { label: first.label } : {}) } : { field: 'sweep', label: 'sweep' },
     points,
+    lossTitle: 'loss, mean of the last 64 records',
     ...(zero !== undefined ? { zeroOutputLoss: zero } : {}),
   };
 }
@@ -288,9 +289,9 @@ export function sweepCaption(d: SweepData): string {
   const devices = [...new Set(d.runs.map((r) => r.config.device ?? 'cpu'))];
   return [
     `${configText(d)}; scale ${d.scale}`,
-    `seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`,
+    `Seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`,
     `${threads.join(' or ')} ORT thread${threads.length === 1 && threads[0] === 1 ? '' : 's'} a run, ONNX graphs on ${devices.join(', ')}`,
-    'a neuron is monosemantic when max_j SFA / (1e-10 + Σ_j SFA) > 0.999',
-    'loss: squared error summed over the outputs, divided by the batch; final loss: mean of the last 8 records (every 16 steps)',
+    'A neuron is monosemantic when max_j SFA / (1e-10 + Σ_j SFA) > 0.999',
+    'Loss: squared error summed over the outputs, divided by the batch; final loss: mean of the last 8 records (every 16 steps)',
   ].join('. ') + '.';
 }

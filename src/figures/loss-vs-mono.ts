@@ -25,6 +25,8 @@ export interface LossVsMonoInput extends FigureOptions {
   points: readonly LossVsMonoPoint[];
   /** The loss of the zero-output model: a dashed rule marks it. */
   zeroOutputLoss?: number;
+  /** The loss axis title, which says which loss (default "final loss"). */
+  lossTitle?: string;
   width?: number;
   height?: number;
 }
@@ -34,6 +36,7 @@ export function lossVsMono(input: LossVsMonoInput): TopLevelSpec {
   if (input.points.length === 0) throw new Error('lossVsMono needs at least one point');
   const { field } = input.sweep;
   const sweepTitle = input.sweep.label ?? fieldLabel(field);
+  const lossTitle = input.lossTitle ?? `final ${MEASURE_LABELS.loss}`;
   // A run whose loss is not finite has no place on the axes: count it as diverged.
   const diverged = (p: LossVsMonoPoint) => p.mark === 'diverged' || !Number.isFinite(p.loss) || !Number.isFinite(p.mono_per_feature);
   const marks = input.points.map((p) => (diverged(p) ? 'diverged' : p.mark));
@@ -72,7 +75,7 @@ export function lossVsMono(input: LossVsMonoInput): TopLevelSpec {
     type: 'quantitative',
     scale: log ? { type: 'log', nice: false, padding: 12 } : { zero: false, nice: false, padding: 12 },
     // On a log axis Vega thins the labels of the 2..9 ticks itself, given a format (not a labelExpr).
-    axis: log ? { title: `final ${MEASURE_LABELS.loss} (log scale)`, format: '~g' } : { title: `final ${MEASURE_LABELS.loss}`, labelExpr: NUMBER_LABEL_EXPR },
+    axis: log ? { title: `${lossTitle} (log scale)`, format: '~g' } : { title: lossTitle, labelExpr: NUMBER_LABEL_EXPR },
   };
   // 5% room around the points, set by hand: pixel padding would add ticks below 0, which no ratio reaches.
   const monos = rows.map((r) => r.mono_per_feature);
@@ -87,7 +90,7 @@ export function lossVsMono(input: LossVsMonoInput): TopLevelSpec {
   const shape: Spec = bySweep ? { shape: { field: 'sweep', type: 'nominal', scale: { domain: sweeps }, legend: { title: 'sweep' } } } : {};
   const tooltip = [
     { field: 'value', type: kind === 'nominal' ? 'nominal' : 'quantitative', title: sweepTitle },
-    { field: 'loss', type: 'quantitative', title: 'final loss', format: '.4~g' },
+    { field: 'loss', type: 'quantitative', title: lossTitle, format: '.4~g' },
     { field: 'mono_per_feature', type: 'quantitative', title: 'mono / N', format: '.4~g' },
     { field: 'id', type: 'nominal', title: 'run' },
     ...(bySweep ? [{ field: 'sweep', type: 'nominal', title: 'sweep' }] : []),

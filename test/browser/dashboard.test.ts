@@ -211,7 +211,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
     expect(await page.locator('[data-testid=sweep-table] tbody tr').count()).toBe(2);
     for (const id of plots) expect((await svgChart(page, `[data-testid=${id}]`)).marks, id).toBeGreaterThan(5);
     // The caption gives the configuration, seeds, threads and engine, criterion and loss.
-    expect(await page.locator('[data-testid=sweep-caption]').textContent()).toMatch(/N=64, m=16, k=128.*seed 0.*1 ORT thread a run, ONNX graphs on cpu.*> 0\.999.*summed over the outputs/);
+    expect(await page.locator('[data-testid=sweep-caption]').textContent()).toMatch(/N=64, m=16, k=128.*Seed 0.*1 ORT thread a run, ONNX graphs on cpu.*> 0\.999.*summed over the outputs/);
     // The heat map canvas is not blank: many different colours.
     const heat = await canvasPixels(page, '[data-testid=sfa-heatmap]');
     expect(heat.colours).toBeGreaterThan(20);

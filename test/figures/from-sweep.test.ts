@@ -499,6 +499,7 @@ describe('lossVsMonoInput', () => {
         { value: 0.01, id: 'c', sweep: 'LR1', mark: 'ok', loss: 2, loss_se: 1, mono_per_feature: NaN },
         { value: 0.03, id: 'd', sweep: 'LR1', mark: 'diverged', loss: NaN, mono_per_feature: 0.75 },
       ],
+      lossTitle: 'loss, mean of the last 64 records',
       zeroOutputLoss: 4,
     });
     expect(input.points[0]!.loss_se).toBeCloseTo(1 / 24, 12);
@@ -734,14 +735,14 @@ describe('heatmapChoice', () => {
 
 describe('sweepCaption', () => {
   const TAIL =
-    'a neuron is monosemantic when max_j SFA / (1e-10 + Σ_j SFA) > 0.999. ' +
-    'loss: squared error summed over the outputs, divided by the batch; final loss: mean of the last 8 records (every 16 steps).';
+    'A neuron is monosemantic when max_j SFA / (1e-10 + Σ_j SFA) > 0.999. ' +
+    'Loss: squared error summed over the outputs, divided by the batch; final loss: mean of the last 8 records (every 16 steps).';
 
   it('states the fixed config, the swept field, the scale, the seed, the threads, the device, the criterion and the loss', () => {
     const d = oneVariable('learning_rate', [0.001, 0.003], [0.1, 0.2]);
     expect(sweepCaption(d)).toBe(
       'N=512, m=64, k=512, decoder, relu, uniform features, eps=0.0156, LAMB, paper schedule, learning_rate swept, bias decay 0, initial bias -1, L1 0; ' +
-        `scale ${SCALE}. seed 0. 1 ORT thread a run, ONNX graphs on cpu. ${TAIL}`,
+        `scale ${SCALE}. Seed 0. 1 ORT thread a run, ONNX graphs on cpu. ${TAIL}`,
     );
   });
 
@@ -754,14 +755,14 @@ describe('sweepCaption', () => {
     const runs = [1, 2, 0].map((seed, i) => run({ point: i, values: { initial_bias: 0, seed }, config }));
     expect(sweepCaption(sweep(vars, runs, { scale: 'paper' }))).toBe(
       'N=256, m=32, k=1024, abs, gelu, power_law features, eps=0.25, adam, constant schedule, lr=0.007, bias decay 0.03, initial_bias swept, L1 1e-5; ' +
-        `scale paper. seeds 0, 1, 2. 2 ORT threads a run, ONNX graphs on cuda. ${TAIL}`,
+        `scale paper. Seeds 0, 1, 2. 2 ORT threads a run, ONNX graphs on cuda. ${TAIL}`,
     );
   });
 
   it('says "swept" for every swept field', () => {
     const fields = ['N', 'm', 'k', 'task', 'nonlinearity', 'sample_kind', 'eps', 'optimizer', 'schedule', 'learning_rate', 'decay', 'initial_bias', 'reg'];
     const d = sweep(fields.map((field) => ({ field, values: [] })), [run({ point: 0, values: {} })]);
-    expect(sweepCaption(d).startsWith(`${fields.map((f) => `${f} swept`).join(', ')}; scale ${SCALE}. seed 0.`)).toBe(true);
+    expect(sweepCaption(d).startsWith(`${fields.map((f) => `${f} swept`).join(', ')}; scale ${SCALE}. Seed 0.`)).toBe(true);
   });
 
   it('sorts seeds and threads as numbers, and lists every device', () => {
@@ -771,9 +772,9 @@ describe('sweepCaption', () => {
       run({ point: 2, values: { seed: 0 }, config: { threads: 16, device: 'cuda' } }),
     ];
     const caption = sweepCaption(sweep([{ field: 'seed', values: [0, 2, 10] }], runs));
-    expect(caption).toContain('. seeds 0, 2, 10. 4 or 16 ORT threads a run, ONNX graphs on cuda, cpu. ');
+    expect(caption).toContain('. Seeds 0, 2, 10. 4 or 16 ORT threads a run, ONNX graphs on cuda, cpu. ');
     const one = sweepCaption(sweep(LR, [run({ point: 0, values: {}, config: { threads: 1 } }), run({ point: 1, values: {}, config: { threads: 2 } })]));
-    expect(one).toContain('. seed 0. 1 or 2 ORT threads a run, ONNX graphs on cpu. ');
+    expect(one).toContain('. Seed 0. 1 or 2 ORT threads a run, ONNX graphs on cpu. ');
   });
 
   it('without runs: the scale, and that nothing has finished', () => {
