@@ -41,13 +41,16 @@ export interface BiasRange {
 /**
  * A y range that fits the bulk of the biases: from the 0.5th to the 99.5th percentile of all of
  * them (ranks rounded outwards, so fewer than 200 values are never cut), always including 0, padded
- * by 5% of its span on each side. Non-finite biases are ignored.
+ * by 5% of its span on each side. Non-finite biases are ignored. `fitted` (default: all runs) are
+ * the runs the range is fitted to; `outside` counts the biases of every run.
  */
-export function biasRange(runs: readonly ArrayLike<number>[]): BiasRange {
-  const all = Float64Array.from(runs.flatMap((b) => Array.from(b).filter(Number.isFinite))).sort();
-  if (all.length === 0) return { domain: [-1, 1], outside: 0 };
-  const lo = Math.min(0, all[Math.floor(0.005 * (all.length - 1))]!);
-  const hi = Math.max(0, all[Math.ceil(0.995 * (all.length - 1))]!);
+export function biasRange(runs: readonly ArrayLike<number>[], fitted: readonly ArrayLike<number>[] = runs): BiasRange {
+  const finite = (rs: readonly ArrayLike<number>[]) => Float64Array.from(rs.flatMap((b) => Array.from(b).filter(Number.isFinite))).sort();
+  const all = finite(runs);
+  const fit = finite(fitted);
+  if (fit.length === 0) return { domain: [-1, 1], outside: 0 };
+  const lo = Math.min(0, fit[Math.floor(0.005 * (fit.length - 1))]!);
+  const hi = Math.max(0, fit[Math.ceil(0.995 * (fit.length - 1))]!);
   const pad = 0.05 * (hi - lo);
   const domain: [number, number] = hi > lo ? [lo - pad, hi + pad] : [-1, 1];
   const below = all.filter((b) => b < domain[0]);
@@ -87,7 +90,14 @@ export function biasPlot(input: BiasPlotInput): TopLevelSpec {
   });
   const single = !input.sweep && input.runs.length === 1;
   const color: Spec = single ? { value: '#4c78a8' } : sweepColorEncoding(field, values, input.sweep?.label ?? (input.sweep ? undefined : 'run'));
-  const range = biasRange(input.runs.map((r) => r.biases));
+  // A diverged run's biases can be huge: the range fits the other runs, when there are others.
+  const ranged = input.runs.some((r) => r.mark !== 'diverged') ? input.runs.filter((r) => r.mark !== 'diverged') : input.runs;
+  const range = biasRange(input.runs.map((r) => r.biases), ranged.map((r) => r.biases));
+  // Drawn clipped; a value far outside is held near the plot, where a renderer can still draw it.
+  const span = range.domain[1] - range.domain[0];
+  for (const row of rows) {
+    if (typeof row.bias === 'number') row.bias = Math.min(range.domain[1] + span, Math.max(range.domain[0] - span, row.bias));
+  }
   const maxK = Math.max(...input.runs.map((r) => r.biases.length));
   const x: Spec = {
     field: 'neuron',

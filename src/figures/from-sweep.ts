@@ -32,7 +32,9 @@ export function runMark(run: SweepRunData): RunMark {
 
 export function finalMeasures(run: SweepRunData): FinalMeasures {
   const last = run.series.reduce<SeriesData | undefined>((a, s) => (a === undefined || s.step > a.step ? s : a), undefined);
-  return { mark: runMark(run), loss: finalLoss(losses(run)), ...(last ? { snapshot: last } : {}) };
+  // A diverged run has no final loss (SPEC.md's is NaN), whatever it recorded before diverging.
+  const loss = run.status === 'diverged' ? finalLoss([NaN]) : finalLoss(losses(run));
+  return { mark: runMark(run), loss, ...(last ? { snapshot: last } : {}) };
 }
 
 /**

@@ -1,7 +1,7 @@
 // The figure definitions: plain data in, Vega-Lite spec out. Safe for the browser (no Node
 // modules); static rendering to SVG/PNG is in ./render.js, which only Node code may import.
 export * from './types.js';
-export { fieldLabel, formatNumber, formatValue, sweptTitle, MEASURE_LABELS } from './labels.js';
+export { fieldLabel, formatMean, formatMetric, formatNumber, formatValue, sweptTitle, MEASURE_LABELS } from './labels.js';
 export { colorScaleKind, isLogSpaced, type ColorScaleKind } from './common.js';
 export { colormap, colorOf, lutIndex, type Colormap } from './colormap.js';
 export { matrixToPng, pngDataUrl, base64, type Raster, type RasterOptions } from './raster.js';

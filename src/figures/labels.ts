@@ -70,3 +70,13 @@ export function formatValue(value: number | string): string {
 export function sweptTitle(field: string, value: number | string, label?: string): string {
   return `${label ?? fieldLabel(field)} = ${formatValue(value)}`;
 }
+
+/** A measure for a table: `-` when missing or not finite (a diverged run's loss). */
+export const formatMetric = (x: number | undefined | null, digits = 4): string =>
+  x === undefined || x === null || !Number.isFinite(x) ? '-' : x.toPrecision(digits);
+
+/** A mean with its standard error, `mean ± se`; the mean alone without a finite se; `-` without a mean. */
+export function formatMean(mean: number, se: number): string {
+  const m = formatMetric(mean);
+  return m === '-' || !Number.isFinite(se) ? m : `${m} ± ${formatMetric(se, 2)}`;
+}

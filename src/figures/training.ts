@@ -274,24 +274,50 @@ export function trainingPlot(input: TrainingPlotInput): TopLevelSpec {
     );
   }
 
+  // A diverged run's values before it diverged can be huge: the axes fit the other runs (when
+  // there are others) and the diverged run is drawn clipped to them.
+  const scaling = (rows: Record<string, unknown>[]) => (rows.some((r) => r.mark !== 'diverged') ? rows.filter((r) => r.mark !== 'diverged') : rows);
+  const drawn = (rows: Record<string, unknown>[], field: string) =>
+    scaling(rows).flatMap((r) => (seeded ? [r.lo as number, r.hi as number] : [r[field] as number])).filter(Number.isFinite);
+
   // The loss axis fits what is drawn: log only when that spans two decades.
   const zero = input.zeroOutputLoss;
   const lossValues = [
-    ...rawRows.map((r) => r.loss as number),
-    ...lossRows.flatMap((r) => (seeded ? [r.lo as number, r.hi as number] : [r.loss as number])),
+    ...scaling(rawRows).map((r) => r.loss as number),
+    ...drawn(lossRows, 'loss'),
     ...(zero !== undefined ? [zero] : []),
   ];
   const [lossMin, lossMax] = extent(lossValues);
   const positive = lossValues.length > 0 && lossMin > 0;
   const logLoss = input.lossScale === 'log' ? positive : input.lossScale === 'linear' ? false : positive && lossMax / lossMin >= 100;
+  // With a diverged run, each panel's domain is fitted to the others, and the diverged run's
+  // values far outside are held near the plot (clipped there), where a renderer can still draw them.
+  const anyDiverged = input.runs.some((r) => r.mark === 'diverged');
+  const fitted = (rows: Record<string, unknown>[], fields: string[], log: boolean): [number, number] | undefined => {
+    const values = drawn(rows, fields[0]!);
+    if (!anyDiverged || new Set(values).size < 2) return undefined;
+    const [lo, hi] = extent(values);
+    const [min, max] = log ? [lo / 10, hi * 10] : [lo - (hi - lo), hi + (hi - lo)];
+    for (const r of rows) for (const f of [...fields, 'lo', 'hi']) if (typeof r[f] === 'number') r[f] = Math.min(max, Math.max(min, r[f] as number));
+    return [lo, hi];
+  };
+  const lossDomain = fitted([...rawRows, ...lossRows], ['loss'], logLoss);
+  if (lossDomain && zero !== undefined) lossDomain.splice(0, 2, Math.min(lossDomain[0], zero), Math.max(lossDomain[1], zero));
+  const monoDomain = fitted(monoRows, ['mono_per_feature'], false);
+  const biasDomain = fitted(biasRows, ['mean_bias'], false);
   const lossY = (yField: string): Spec => ({
     field: yField,
     type: 'quantitative',
-    scale: logLoss ? { type: 'log', nice: false, padding: 6 } : { zero: false, nice: false, padding: 6 },
+    scale: { ...(logLoss ? { type: 'log' } : { zero: false }), nice: false, padding: 6, ...(lossDomain ? { domain: lossDomain } : {}) },
     // On a log axis Vega thins the labels of the 2..9 ticks itself, given a format (not a labelExpr).
     axis: logLoss ? { title: `${MEASURE_LABELS.loss} (log scale)`, format: '~g' } : { title: MEASURE_LABELS.loss, labelExpr: NUMBER_LABEL_EXPR },
   });
-  const snapY = (yField: string, yTitle: string): Spec => ({ field: yField, type: 'quantitative', scale: { zero: false }, axis: { title: yTitle, labelExpr: NUMBER_LABEL_EXPR } });
+  const snapY = (yField: string, yTitle: string, domain: [number, number] | undefined): Spec => ({
+    field: yField,
+    type: 'quantitative',
+    scale: { zero: false, ...(domain ? { domain } : {}) },
+    axis: { title: yTitle, labelExpr: NUMBER_LABEL_EXPR },
+  });
 
   // Per panel: the band (seeds), then the line, over the guides.
   const series = (rows: Record<string, unknown>[], y: Spec, yTitle: string, line: Spec): Spec[] => [
@@ -341,10 +367,10 @@ export function trainingPlot(input: TrainingPlotInput): TopLevelSpec {
           mark: { type: 'rule', strokeDash: [2, 3], color: '#333', strokeWidth: 1.2 },
           encoding: { y: { field: 'y', type: 'quantitative' } },
         },
-        ...series(monoRows, snapY('mono_per_feature', MEASURE_LABELS.monoPerFeature), MEASURE_LABELS.monoPerFeature, point),
+        ...series(monoRows, snapY('mono_per_feature', MEASURE_LABELS.monoPerFeature, monoDomain), MEASURE_LABELS.monoPerFeature, point),
       ],
     },
-    { width, height, layer: [...guides, ...series(biasRows, snapY('mean_bias', MEASURE_LABELS.meanBias), MEASURE_LABELS.meanBias, point)] },
+    { width, height, layer: [...guides, ...series(biasRows, snapY('mean_bias', MEASURE_LABELS.meanBias, biasDomain), MEASURE_LABELS.meanBias, point)] },
   ];
 
   const spacing = recordSpacing(input.runs);

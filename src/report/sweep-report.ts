@@ -30,6 +30,8 @@ import {
   trainingInput,
   trainingPlot,
   fieldLabel,
+  formatMean,
+  formatMetric,
   formatValue,
   runMark,
   type SweepData,
@@ -39,7 +41,7 @@ import { writeFileAtomic } from '../store/atomic.js';
 import { StoreError } from '../store/errors.js';
 import type { RunStore } from '../store/run-store.js';
 import type { SweepSpec } from '../sweep/spec.js';
-import { formatMetric, SUMMARY_HEADER } from '../sweep/summary.js';
+import { SUMMARY_HEADER } from '../sweep/summary.js';
 import { buildSweepData } from './sweep-data.js';
 
 export interface ReportFile {
@@ -152,7 +154,7 @@ export async function writeSweepReport(store: RunStore, sweepName: string, outDi
 export function reportTable(d: SweepData): { header: string[]; rows: string[][] } {
   const header = [...d.variables.map((v) => fieldLabel(v.field)), ...SUMMARY_HEADER];
   const byPoint = new Map(d.runs.map((r) => [r.point, r]));
-  const pm = (w: { mean: number; se: number }) => (Number.isFinite(w.mean) ? `${formatMetric(w.mean)} ± ${formatMetric(w.se, 2)}` : '-');
+  const pm = (w: { mean: number; se: number }) => formatMean(w.mean, w.se);
   const rows = d.points.map((p) => {
     const values = d.variables.map((v) => formatValue(p.values[v.field] ?? '?'));
     const run = byPoint.get(p.point);

@@ -1,21 +1,13 @@
 // A sweep's summary table, one row per point: its swept values, then the SUMMARY_HEADER columns.
 // The CLI prints it as text and the report as markdown.
+import { formatMean, formatMetric } from '../figures/labels.js';
 import type { SweepOutcome } from './pool.js';
 import { formatValue, type SweepSpec } from './spec.js';
 
-/** A metric for a table: `-` when missing or not finite (a diverged run's loss). */
-export const formatMetric = (x: number | undefined | null, digits = 4): string =>
-  x === undefined || x === null || !Number.isFinite(x) ? '-' : x.toPrecision(digits);
+export { formatMetric };
 
 /** A count for a table: `-` when missing (a run stored before the count existed). */
 const formatCount = (x: number | undefined | null): string => (x === undefined || x === null || !Number.isFinite(x) ? '-' : String(x));
-
-/** A mean with its standard error, `mean ± se`; the mean alone where the run has no finite se. */
-const formatMean = (mean: number | undefined, se: number | undefined): string => {
-  const m = formatMetric(mean);
-  const s = formatMetric(se, 2);
-  return m === '-' || s === '-' ? m : `${m} ± ${s}`;
-};
 
 /** The columns of a summary row after its swept values. */
 export const SUMMARY_HEADER: string[] = ['status', 'final loss (last 8, ± se)', 'loss (last 64)', 'mono / N', 'features covered', 'mono / k', 'dead', 'mean bias', 'run'];
@@ -27,8 +19,8 @@ export function summaryRows(spec: SweepSpec, outcomes: SweepOutcome[]): string[]
     return [
       ...spec.variables.map((v) => formatValue(point.values[v.field]!)),
       run?.status ?? 'missing',
-      formatMean(final?.data_loss, final?.data_loss_se),
-      formatMean(final?.data_loss_last64, final?.data_loss_last64_se),
+      formatMean(final?.data_loss ?? NaN, final?.data_loss_se ?? NaN),
+      formatMean(final?.data_loss_last64 ?? NaN, final?.data_loss_last64_se ?? NaN),
       formatMetric(final?.monosemantic_per_feature, 3),
       formatCount(final?.features_covered),
       final ? formatMetric(final.monosemantic_neurons / point.config.k, 3) : '-',

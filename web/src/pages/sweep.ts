@@ -9,6 +9,7 @@ import {
   biasPlotInput,
   fieldLabel,
   finalMeasures,
+  formatMean,
   formatValue,
   gridHeatmap,
   gridInput,
@@ -152,7 +153,7 @@ export const sweepPage: PageFactory = (root, { path }) => {
       ...COLUMNS.map(([c, title], i) => h('th', { class: i ? 'num' : '', title }, c)),
       h('th', {}, 'run'),
     );
-    const pm = (w: { mean: number; se: number }) => (Number.isFinite(w.mean) ? `${metric(w.mean, 4)} ± ${metric(w.se, 2)}` : '–');
+    const pm = (w: { mean: number; se: number }) => formatMean(w.mean, w.se);
     const rows = d.points.map((p: SweepPoint) => {
       const r = p.run;
       const rd = runData(r?.id);
