@@ -10,7 +10,7 @@ import { ConfigError } from '../config/schema.js';
 import { RunStore } from '../store/run-store.js';
 import type { LoadedRun } from '../store/types.js';
 import { UsageError } from './errors.js';
-import { DEFAULT_STORE } from './train.js';
+import { storeOption } from './store-option.js';
 
 const num = (x: number, digits = 4): string => (Number.isFinite(x) ? x.toPrecision(digits) : String(x));
 
@@ -90,7 +90,7 @@ export function analyseCommand(): Command {
         `count a neuron as monosemantic only if its largest single-feature activation is at least a (>= 0), besides its ratio > ${MONO_THRESHOLD}; default: no floor (the paper's definition)`,
       ),
     )
-    .addOption(new Option('--store <dir>', 'run store directory').default(DEFAULT_STORE))
+    .addOption(storeOption())
     .option('--json', 'print one JSON object: id, config, status, snapshot (step), metrics, series, losses, final_loss', false)
     .action(async (id: string, opts: { snapshot?: string; mono_min_activation?: string; store: string; json: boolean }) => {
       const monoMinActivation = parseMinActivation(opts.mono_min_activation);

@@ -1,19 +1,19 @@
 // `toymodels collect`: gathers queued runs' results (from `sweep --queue --no-wait`, or a submitting
 // command that was stopped) into the store, waiting for those still queued or training.
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { parseQueueAddress } from '../queue/address.js';
 import { RunStore, SWEEP_NAME } from '../store/run-store.js';
 import type { SweepSpec } from '../sweep/spec.js';
 import { UsageError } from './errors.js';
 import { gatherAny, gatherSweeps, openSession, queueOption } from './queue-gather.js';
-import { DEFAULT_STORE } from './train.js';
+import { storeOption } from './store-option.js';
 
 export function collectCommand(): Command {
   return new Command('collect')
     .description('gather the results of queued runs (sweep/batch --queue) into the store, waiting for those still queued or training')
     .argument('[sweeps...]', 'sweep names (default: every sweep in the queue)')
     .addOption(queueOption())
-    .addOption(new Option('--store <dir>', 'run store directory').default(DEFAULT_STORE))
+    .addOption(storeOption())
     .option('--no-wait', 'gather what has finished and exit')
     .option('--json', 'print the sweeps and their runs as JSON on stdout', false)
     .action(async (names: string[], opts: Record<string, unknown>) => {

@@ -3,11 +3,11 @@
 // network filesystem). Runs keep their ids; one already here is skipped, so merging again is harmless.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { INDEX_FILE, isSettled, RunStore } from '../store/run-store.js';
 import type { SweepLink } from '../store/types.js';
 import { UsageError } from './errors.js';
-import { DEFAULT_STORE } from './train.js';
+import { storeOption } from './store-option.js';
 
 /** Copies `from`'s sweeps and finished or diverged runs into `to`; returns how many were new. */
 function mergeStore(from: RunStore, to: RunStore): { copied: number; present: number } {
@@ -31,7 +31,7 @@ export function mergeCommand(): Command {
   return new Command('merge')
     .description('copy the finished runs and sweeps of other run stores (e.g. one per cluster task) into this store')
     .argument('<stores...>', 'run store directories to copy from')
-    .addOption(new Option('--store <dir>', 'the run store to copy into').default(DEFAULT_STORE))
+    .addOption(storeOption('the run store to copy into'))
     .action((sources: string[], opts: Record<string, unknown>) => {
       const target = path.resolve(String(opts.store));
       for (const source of sources) {

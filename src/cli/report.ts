@@ -3,14 +3,14 @@ import { Command, Option } from 'commander';
 import { RunStore } from '../store/run-store.js';
 import { writeSweepReport } from '../report/sweep-report.js';
 import { UsageError } from './errors.js';
-import { DEFAULT_STORE } from './train.js';
+import { storeOption } from './store-option.js';
 
 export function reportCommand(): Command {
   return new Command('report')
     .description('write every figure of a sweep (PNG and SVG) and a report.md with its summary table')
     .argument('<sweep>', 'the sweep\'s name (as `sweep` or `batch` printed it, e.g. LR1-laptop)')
     .requiredOption('--out <dir>', 'output directory')
-    .addOption(new Option('--store <dir>', 'run store directory').default(DEFAULT_STORE))
+    .addOption(storeOption())
     .option('--with <sweeps...>', 'other sweeps whose runs join the loss-against-monosemanticity scatter (e.g. --with LR1-laptop)')
     .addOption(new Option('--png-scale <x>', 'PNG pixels per SVG unit, 0.5 to 8 (1 for small PNGs to embed in documents)').default('2'))
     .action(async (name: string, opts: { out: string; store: string; pngScale: string; with?: string[] }) => {

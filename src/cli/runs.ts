@@ -1,14 +1,14 @@
 // `toymodels runs`: the store's runs, as a table or as JSON.
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { RunStore } from '../store/run-store.js';
 import { formatMetric as fmt } from '../sweep/summary.js';
-import { DEFAULT_STORE } from './train.js';
+import { storeOption } from './store-option.js';
 
 
 export function runsCommand(): Command {
   return new Command('runs')
     .description("list the store's runs")
-    .addOption(new Option('--store <dir>', 'run store directory').default(DEFAULT_STORE))
+    .addOption(storeOption())
     .option('--json', 'print an array of runs as JSON', false)
     .action((opts: { store: string; json: boolean }) => {
       const store = new RunStore(opts.store);

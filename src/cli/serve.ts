@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { DEFAULT_HOST, DEFAULT_PORT, ListenError, startServer } from '../server/app.js';
 import { UsageError } from './errors.js';
-import { DEFAULT_STORE } from './train.js';
+import { storeOption } from './store-option.js';
 
 function parsePort(raw: string): number {
   const port = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
@@ -19,7 +19,7 @@ function parseHost(raw: string): string {
 export function serveCommand(): Command {
   return new Command('serve')
     .description('serve the dashboard (runs, sweeps, the catalogue, live progress) over a run store; read-only')
-    .addOption(new Option('--store <dir>', 'run store directory (never created or written)').default(DEFAULT_STORE))
+    .addOption(storeOption('run store directory (never created or written)'))
     .addOption(new Option('--port <port>', 'port (0: any free port)').default(String(DEFAULT_PORT)))
     .addOption(new Option('--host <host>', 'address to listen on (other than loopback, the dashboard is open to the network)').default(DEFAULT_HOST))
     .action(async (opts: { store: string; port: string; host: string }) => {

@@ -17,7 +17,7 @@ import { UsageError } from './errors.js';
 import { printPlan } from './plan.js';
 import { queueSweeps } from './queue-gather.js';
 import { sweepProgress, sweepResults } from './sweep-output.js';
-import { DEFAULT_STORE } from './train.js';
+import { storeOption } from './store-option.js';
 
 export function addSweepOptions(cmd: Command): Command {
   addConfigOptions(cmd);
@@ -29,7 +29,7 @@ export function addSweepOptions(cmd: Command): Command {
     .addOption(new Option('--jobs <n>', 'runs trained at once (default: the measured best split of the cores)'))
     .addOption(new Option('--threads <n>', 'ORT threads per run (default: cores / jobs)'))
     .addOption(new Option('--together <n>', 'most runs of the same shapes trained side by side in one step graph (default: 1 on cpu, 16 on webgpu)'))
-    .addOption(new Option('--store <dir>', 'run store directory').default(DEFAULT_STORE))
+    .addOption(storeOption())
     .option('--json', 'print the sweep and its runs as one JSON object on stdout', false)
     .option('--plan', 'print the runs as a numbered list instead of training them; with --json, a plan file for `train --from-plan FILE --index I`', false)
     .option('--queue <url>', 'put the runs on a job queue for `toymodels worker`s instead of training them here, and gather their results into the store: redis://[USER:PASSWORD@]HOST[:PORT][/DB], or rediss:// for TLS')

@@ -13,15 +13,8 @@ import { addConfigOptions, configFromOptions } from './config-options.js';
 import { addDeviceOption, deviceFromOptions } from './device-option.js';
 import { EXIT_DIVERGED, fail, UsageError } from './errors.js';
 import { progressBar } from './progress.js';
-
-export const DEFAULT_STORE = './runs';
-
-export function parseThreads(raw: string | undefined): number {
-  if (raw === undefined) return availableParallelism();
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1) throw new UsageError(`--threads: ${JSON.stringify(raw)} is not allowed: must be a positive integer`);
-  return n;
-}
+import { storeOption } from './store-option.js';
+import { positiveInt } from './sweep-options.js';
 
 /** The `--json` result: one object with the run's id, full config, loss trace and final metrics. */
 export function runJson(run: RecordedRun): object {
@@ -76,7 +69,7 @@ export function trainCommand(): Command {
   addDeviceOption(cmd);
   cmd
     .addOption(new Option('--threads <n>', `ORT intra-op threads (default: all cores, ${availableParallelism()} here)`))
-    .addOption(new Option('--store <dir>', 'run store directory').default(DEFAULT_STORE))
+    .addOption(storeOption())
     .option('--json', 'print one JSON object with the result on stdout', false)
     .option('--from-plan <file>', 'train one run of a plan file (written by sweep/batch --plan --json) into its sweep in the store; with --index')
     .option('--index <i>', 'with --from-plan: which run, from 0 (e.g. $SLURM_ARRAY_TASK_ID, $JOB_COMPLETION_INDEX)')
@@ -84,7 +77,7 @@ export function trainCommand(): Command {
       if (opts.index !== undefined && opts.fromPlan === undefined) throw new UsageError('--index is for --from-plan FILE');
       const plan = opts.fromPlan !== undefined ? plannedRun(opts) : undefined;
       const cfg = plan ? plan.point.config : configFromOptions(opts);
-      const threads = parseThreads(opts.threads as string | undefined);
+      const threads = positiveInt('threads', opts.threads) ?? availableParallelism();
       const device = await deviceFromOptions(opts);
       const store = new RunStore(String(opts.store));
       let run: RecordedRun;

@@ -16,14 +16,11 @@ import {
   type SeriesPoint,
 } from '../analysis/index.js';
 import { amplitudeCurves } from '../figures/amplitude-response.js';
+import { HEATMAP_MAX_FEATURES, HEATMAP_MAX_NEURONS } from '../figures/heatmap.js';
 import type { LoadedRun, LossTrace, Snapshot } from '../store/types.js';
 import type { SnapshotResponse } from './api-types.js';
 import { Lru } from './lru.js';
 import type { StoreReader } from './store-reader.js';
-
-/** The paper's heat maps show at most this many neurons x features. */
-export const CROP_NEURONS = 1024;
-export const CROP_FEATURES = 512;
 
 /** What the dashboard keeps of a run's analysis. */
 export interface RunAnalysisEntry {
@@ -175,8 +172,8 @@ export class RunAnalysis {
     const { k, N } = run.config;
     const analysis = await analyser.analyse(snapshot, run.embeddings, { extraFeatures: [], ...amplitudeOptions(N) });
     const { single_feature_activations: sfa, heatmap_order: order } = analysis;
-    const rows = Math.min(k, CROP_NEURONS);
-    const cols = Math.min(N, CROP_FEATURES);
+    const rows = Math.min(k, HEATMAP_MAX_NEURONS);
+    const cols = Math.min(N, HEATMAP_MAX_FEATURES);
     const cropped = reorder(sfa, order.neurons.subarray(0, rows), order.features.subarray(0, cols));
     const biases = Array.from(order.neurons, (n) => snapshot.b1[n]!);
     const { log2_step, step, ...metrics } = point;
