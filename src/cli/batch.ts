@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/schema.js';
 import { BATCH_NAMES, CATALOGUE, findBatch, type Batch } from '../sweep/catalogue.js';
-import { specDigest, formatValue, type SweepSpec } from '../sweep/spec.js';
+import { specDigest, formatSweepValue, type SweepSpec } from '../sweep/spec.js';
 import type { Scale } from '../sweep/scale.js';
 import type { SweepVariable } from '../sweep/values.js';
 import { UsageError } from './errors.js';
@@ -18,7 +18,7 @@ export function batchSpec(batch: Batch, scale: Scale, extraFixed: Record<string,
     if (owned.has(field)) throw new ConfigError(field, value, `is set by batch ${batch.name}; batches fix ${[...owned].join(', ')}`);
   }
   for (const v of extraGrid) {
-    if (owned.has(v.field)) throw new ConfigError(v.field, v.values.map(formatValue).join(','), `is set by batch ${batch.name} and cannot be swept in it`);
+    if (owned.has(v.field)) throw new ConfigError(v.field, v.values.map(formatSweepValue).join(','), `is set by batch ${batch.name} and cannot be swept in it`);
   }
   const base = { batch: batch.name, fixed: { ...batch.fixed, ...extraFixed }, variables: [...batch.variables, ...extraGrid], scale };
   const scalePart = scale.name === 'custom' ? `b${scale.log2_batch_size}s${scale.log2_training_steps}` : scale.name;
@@ -46,7 +46,7 @@ function listTable(): string {
     ...[header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()),
     '',
     'All batches: N=512, m=64. Swept values:',
-    ...values.map((v) => `  ${v.field}: ${v.values.map(formatValue).join(', ')}`),
+    ...values.map((v) => `  ${v.field}: ${v.values.map(formatSweepValue).join(', ')}`),
   ].join('\n');
 }
 

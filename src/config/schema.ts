@@ -1,5 +1,5 @@
-// The one run configuration: its fields, defaults and validation. The CLI, the store and (later)
-// sweeps and workers all go through `parseRunConfig`, so a config is checked in one place only.
+// The one run configuration: its fields, defaults and validation. The CLI, the store, sweeps and
+// queue workers all go through `parseRunConfig`, so a config is checked in one place only.
 import { z } from 'zod';
 
 export const TASKS = ['decoder', 're-projector', 'abs'] as const;

@@ -42,26 +42,26 @@ export function fieldLabel(field: string): string {
 }
 
 /**
- * A short, readable number: up to 3 significant digits, exponent form for very small or large
- * magnitudes (1e-7, 2.5e+6), integers as they are.
+ * A short, readable number: up to `digits` significant digits (3 in figures, 6 in tables and
+ * names), exponent form for very small or large magnitudes (1e-7, 2.5e+6), integers as they are.
  */
-export function formatNumber(v: number): string {
+export function formatNumber(v: number, digits = 3): string {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
   if (Number.isInteger(v) && Math.abs(v) < 1e6) return String(v);
   const a = Math.abs(v);
   if (a < 1e-3 || a >= 1e6) {
-    const [mant, exp] = v.toExponential(2).split('e');
+    const [mant, exp] = v.toExponential(digits - 1).split('e');
     return `${trimZeros(mant!)}e${exp!.replace('+', '')}`;
   }
-  return trimZeros(v.toPrecision(3));
+  return trimZeros(v.toPrecision(digits));
 }
 
 function trimZeros(s: string): string {
   return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
 }
 
-/** A swept value as printed in titles and legends. */
+/** A swept value as printed in titles and legends (one argument, so that `.map(formatValue)` works). */
 export function formatValue(value: number | string): string {
   return typeof value === 'number' ? formatNumber(value) : value;
 }

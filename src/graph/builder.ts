@@ -37,11 +37,6 @@ function attribute(name: string, value: Attr): onnx.IAttributeProto {
     : { name, type: T.FLOAT, f: value };
 }
 
-/** Float attributes that happen to be integers (alpha=2, say) must be written as floats. */
-export class FloatAttr {
-  constructor(readonly value: number) {}
-}
-
 export class GraphBuilder {
   private readonly nodes: onnx.INodeProto[] = [];
   private readonly inputs: onnx.IValueInfoProto[] = [];
@@ -98,7 +93,7 @@ export class GraphBuilder {
   }
 
   /** Adds a node and returns the names of its outputs. */
-  nodeN(op: string, inputs: string[], nOutputs: number, attrs: Record<string, Attr | FloatAttr> = {}, domain = ''): string[] {
+  nodeN(op: string, inputs: string[], nOutputs: number, attrs: Record<string, Attr> = {}, domain = ''): string[] {
     const output = Array.from({ length: nOutputs }, () => `${this.prefix}v${this.counter++}`);
     this.nodes.push({
       opType: op,
@@ -106,14 +101,12 @@ export class GraphBuilder {
       input: inputs.map((i) => this.renamed.get(i) ?? i),
       output,
       name: `${op}_${output[0]}`,
-      attribute: Object.entries(attrs).map(([k, v]) =>
-        v instanceof FloatAttr ? { name: k, type: proto.AttributeProto.AttributeType.FLOAT, f: v.value } : attribute(k, v),
-      ),
+      attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
     });
     return output;
   }
 
-  node(op: string, inputs: string[], attrs: Record<string, Attr | FloatAttr> = {}): string {
+  node(op: string, inputs: string[], attrs: Record<string, Attr> = {}): string {
     return this.nodeN(op, inputs, 1, attrs)[0]!;
   }
 

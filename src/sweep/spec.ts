@@ -3,6 +3,7 @@
 // the same command resume.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { formatNumber } from '../figures/labels.js';
 import { ConfigError, parseRunConfig, type RunConfig, type RunConfigInput } from '../config/schema.js';
 import { SWEEP_NAME } from '../store/run-store.js';
 import { log2BatchFor, type Scale } from './scale.js';
@@ -80,11 +81,11 @@ export function specDigest(spec: Omit<SweepSpec, 'name'>): string {
   return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 6);
 }
 
-/** Readable value for tables and names: 0.001, -1.7, 0.0625, ReLU. */
-export const formatValue = (v: SweepValue): string => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : v);
+/** Readable value for tables and names, to 6 significant digits: 0.001, -1.7, 0.015625, ReLU. */
+export const formatSweepValue = (v: SweepValue): string => (typeof v === 'number' ? formatNumber(v, 6) : v);
 
 /** A point's swept values as text: `learning_rate=0.003 seed=2` (`run` when nothing is swept). */
 export const pointLabel = (p: Pick<SweepPoint, 'values'>): string =>
   Object.entries(p.values)
-    .map(([k, v]) => `${k}=${formatValue(v)}`)
+    .map(([k, v]) => `${k}=${formatSweepValue(v)}`)
     .join(' ') || 'run';

@@ -2,7 +2,7 @@
 // The CLI prints it as text and the report as markdown.
 import { formatMean, formatMetric } from '../figures/labels.js';
 import type { SweepOutcome } from './pool.js';
-import { formatValue, type SweepSpec } from './spec.js';
+import { formatSweepValue, type SweepSpec } from './spec.js';
 
 export { formatMetric };
 
@@ -17,7 +17,7 @@ export function summaryRows(spec: SweepSpec, outcomes: SweepOutcome[]): string[]
   return outcomes.map(({ point, run }) => {
     const final = run?.final;
     return [
-      ...spec.variables.map((v) => formatValue(point.values[v.field]!)),
+      ...spec.variables.map((v) => formatSweepValue(point.values[v.field]!)),
       run?.status ?? 'missing',
       formatMean(final?.data_loss ?? NaN, final?.data_loss_se ?? NaN),
       formatMean(final?.data_loss_last64 ?? NaN, final?.data_loss_last64_se ?? NaN),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fieldLabel, formatNumber, formatValue, sweptTitle } from '../../src/figures/labels.js';
+import { formatSweepValue } from '../../src/sweep/spec.js';
 
 describe('labels', () => {
   it("maps config fields to the paper's axis names", () => {
@@ -22,5 +23,15 @@ describe('labels', () => {
     expect(formatNumber(0)).toBe('0');
     expect(formatValue('GeLU')).toBe('GeLU');
     expect(sweptTitle('learning_rate', 0.003)).toBe('learning rate = 0.003');
+    // One argument: safe in values.map(formatValue), whose second argument is an index.
+    expect([0.015625, -1.7, 'ReLU'].map(formatValue)).toEqual(['0.0156', '-1.7', 'ReLU']);
+  });
+
+  it('formats to 6 significant digits for tables and names (formatSweepValue)', () => {
+    expect(formatNumber(0.015625, 6)).toBe('0.015625');
+    expect(formatNumber(2 ** -1.4, 6)).toBe('0.378929');
+    expect(formatNumber(1.23456789e-7, 6)).toBe('1.23457e-7');
+    expect(formatNumber(2.5e6, 6)).toBe('2.5e6');
+    expect([0.015625, 1e-7, 'GeLU', 0.0005].map(formatSweepValue)).toEqual(['0.015625', '1e-7', 'GeLU', '5e-4']);
   });
 });
