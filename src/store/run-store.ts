@@ -7,6 +7,7 @@ import path from 'node:path';
 import { StoreError, reason } from './errors.js';
 import { readRunFolder, writeRunFolder } from './run-folder.js';
 import { RunIndex, type RunFilter } from './run-index.js';
+import { isSettled } from './status.js';
 import type { LoadedRun, RunProgress, RunRecord, RunRow, StoredRunConfig, SweepLink, SweepRow } from './types.js';
 
 export { StoreError } from './errors.js';
@@ -22,9 +23,7 @@ export const RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
 /** What a sweep name may be (it appears in commands, URLs and file names). */
 export const SWEEP_NAME = /^[\w.@=+-]{1,100}$/;
 
-/** A run that finished or diverged is its sweep point's result; any other status means the point
- * is still to be trained. */
-export const isSettled = (run?: RunRow | null): boolean => run?.status === 'finished' || run?.status === 'diverged';
+export { isSettled };
 
 /** UTC time to the second, then random hex: ids sort by creation and do not collide across processes. */
 export function newRunId(now: Date = new Date()): string {

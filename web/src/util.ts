@@ -1,6 +1,9 @@
 // Shared bits of the pages: scale labels, swept-value labels, the page interface.
 import { fieldLabel, formatValue } from '../../src/figures/index.js';
-import type { RunConfig, RunRow, SeriesPoint, SweepValue, SweepVariable } from './api.js';
+import type { RunConfig, SeriesPoint, SweepValue, SweepVariable } from './api.js';
+
+/** Finished or diverged: a run whose files no longer change (the store's own rule). */
+export { isSettled } from '../../src/store/status.js';
 
 /** What the live updates tell a page: the runs and sweeps that changed (ids/names or rows). */
 export interface ChangeHint {
@@ -74,10 +77,6 @@ export function panelWidth(row: HTMLElement, n: number): number {
   const avail = (row.clientWidth || 1300) - 20 * (perRow - 1);
   // Each panel also has its y axis and colour legend beside the plot (about 150 px).
   return Math.max(220, Math.min(520, Math.floor(avail / perRow) - 150));
-}
-
-export function isDone(run: RunRow | null | undefined): boolean {
-  return !!run && (run.status === 'finished' || run.status === 'diverged');
 }
 
 export function runHref(id: string): string {

@@ -4,7 +4,7 @@ import { trainingPlot } from '../../../src/figures/index.js';
 import { api, cachedSnapshot, type RunDetail } from '../api.js';
 import { chartBox, draw, heatmapPanel } from '../charts.js';
 import { errorBox, h, metric, num, setChildren, statusBadge } from '../dom.js';
-import { configField, heatmapSize, isDone, panelWidth, lossRecord, runHref, runScale, snapshotPoints, type PageFactory } from '../util.js';
+import { configField, heatmapSize, isSettled, panelWidth, lossRecord, runHref, runScale, snapshotPoints, type PageFactory } from '../util.js';
 
 const FINAL_ROWS: [string, string][] = [
   ['data_loss', 'final loss'],
@@ -94,7 +94,7 @@ export const comparePage: PageFactory = (root, { query }) => {
       const panel = heatmapPanel({ scale: runScale(d.run.config), ...heatmapSize(Math.min(d.run.config.k, 1024), Math.min(d.run.config.N, 512), per, 260) });
       cell.append(panel.el);
       jobs.push(
-        cachedSnapshot(d.run.id, step, isDone(d.run))
+        cachedSnapshot(d.run.id, step, isSettled(d.run))
           .then((snap) => panel.show(snap, d.run.id))
           .catch((e: Error) => setChildren(cell, errorBox(e.message, `Cannot load the heat map of ${d.run.id}`))),
       );
@@ -106,7 +106,7 @@ export const comparePage: PageFactory = (root, { query }) => {
 
   async function refresh(): Promise<void> {
     if (ids.length === 0) return;
-    if (details.length && ok().length === ids.length && ok().every((d) => isDone(d.run))) return;
+    if (details.length && ok().length === ids.length && ok().every((d) => isSettled(d.run))) return;
     details = await Promise.all(ids.map((id) => api.run(id).catch((e: Error) => e)));
     const json = JSON.stringify(details.map((d) => (d instanceof Error ? d.message : d)));
     if (json === lastJson) return;

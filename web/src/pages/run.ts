@@ -4,7 +4,7 @@ import { amplitudeResponse, biasPlot, fieldLabel, sweepRunData, trainingInput, t
 import { api, cachedSnapshot, type RunDetail, type SnapshotResponse } from '../api.js';
 import { chartBox, draw, heatmapPanel } from '../charts.js';
 import { errorBox, h, metric, num, progressBar, setChildren, statusBadge, when } from '../dom.js';
-import { configField, heatmapSize, isDone, runScale, sweepHref, type PageFactory } from '../util.js';
+import { configField, heatmapSize, isSettled, runScale, sweepHref, type PageFactory } from '../util.js';
 
 const METRIC_LABELS: Record<string, string> = {
   monosemantic_neurons: 'monosemantic neurons',
@@ -105,7 +105,7 @@ export const runPage: PageFactory = (root, { path, query }) => {
     snapshotSection.classList.add('loading');
     let snap: SnapshotResponse;
     try {
-      snap = await cachedSnapshot(id, step, isDone(d.run));
+      snap = await cachedSnapshot(id, step, isSettled(d.run));
     } catch (e) {
       if (seq === loadSeq) {
         setChildren(snapError, errorBox((e as Error).message, `Cannot load snapshot ${step}`));
@@ -184,7 +184,7 @@ export const runPage: PageFactory = (root, { path, query }) => {
 
   async function refresh(): Promise<void> {
     // A finished or diverged run never changes.
-    if (detail && isDone(detail.run) && !detail.error) return;
+    if (detail && isSettled(detail.run) && !detail.error) return;
     let d: RunDetail;
     try {
       d = await api.run(id);

@@ -31,7 +31,7 @@ import {
 import { api, cachedSnapshot, type SweepDetail, type SweepPoint } from '../api.js';
 import { chartBox, draw, heatmapPanel, type HeatmapPanel } from '../charts.js';
 import { errorBox, h, metric, progressBar, setChildren, statusBadge } from '../dom.js';
-import { heatmapSize, isDone, mentions, panelWidth, pointTitle, runHref, type PageFactory } from '../util.js';
+import { heatmapSize, isSettled, mentions, panelWidth, pointTitle, runHref, type PageFactory } from '../util.js';
 
 /** Picked heat-map runs per sweep, kept while the app is open. */
 const picked = new Map<string, Set<string>>();
@@ -277,7 +277,7 @@ export const sweepPage: PageFactory = (root, { path }) => {
 
   async function refresh(hint?: { sweeps?: unknown[] }): Promise<void> {
     // A complete sweep only changes when it is resumed, which the change event names.
-    if (detail && hint && detail.points.every((p) => isDone(p.run)) && !mentions(hint.sweeps, name, 'name')) return;
+    if (detail && hint && detail.points.every((p) => isSettled(p.run)) && !mentions(hint.sweeps, name, 'name')) return;
     let d: SweepDetail;
     try {
       d = await api.sweep(name);
