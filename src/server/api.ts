@@ -155,8 +155,8 @@ function outcomesOf(reader: StoreReader, runs: RunRow[]): (spec: SweepSpec) => S
     bySweep.set(l.sweep, list);
   }
   for (const list of bySweep.values()) list.sort((a, b) => order.get(a.run.id)! - order.get(b.run.id)!);
-  const store = { sweepRuns: (name: string) => bySweep.get(name) ?? [] } as Pick<RunStore, 'sweepRuns'>;
-  return (spec) => sweepOutcomes(store as RunStore, spec);
+  const store: Pick<RunStore, 'sweepRuns'> = { sweepRuns: (name: string) => bySweep.get(name) ?? [] };
+  return (spec) => sweepOutcomes(store, spec);
 }
 
 function counts(outcomes: SweepOutcome[]) {

@@ -33,7 +33,8 @@ export function planSweep(store: RunStore, spec: SweepSpec): { points: SweepPoin
   return { points, todo: points.filter((p) => !done.has(p.index)) };
 }
 
-export function sweepOutcomes(store: RunStore, spec: SweepSpec): SweepOutcome[] {
+/** Each point of the sweep with its run; the store is asked only for the sweep's runs. */
+export function sweepOutcomes(store: Pick<RunStore, 'sweepRuns'>, spec: SweepSpec): SweepOutcome[] {
   const byPoint = new Map<number, RunRow>();
   for (const { point, run } of store.sweepRuns(spec.name)) {
     if (!isSettled(byPoint.get(point))) byPoint.set(point, run);
