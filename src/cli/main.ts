@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/schema.js';
 import { StoreError } from '../store/errors.js';
 import { DeviceError } from '../train/device.js';
-import { PACKAGE_VERSION } from '../sweep/run.js';
+import { PACKAGE_VERSION } from '../config/version.js';
 import { EXIT_FAILURE, EXIT_USAGE, fail, UsageError } from './errors.js';
 import { analyseCommand } from './analyse.js';
 import { batchCommand } from './batch.js';

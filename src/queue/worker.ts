@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import { parseRunConfig, type RunConfig } from '../config/schema.js';
 import { reason } from '../store/errors.js';
 import { RunStore } from '../store/run-store.js';
-import { PACKAGE_VERSION } from '../sweep/run.js';
+import { PACKAGE_VERSION } from '../config/version.js';
 import { checkSweepSpec, pointLabel, sweepPoints } from '../sweep/spec.js';
 import { Trainer } from '../sweep/trainer.js';
 import { formatMetric } from '../sweep/summary.js';

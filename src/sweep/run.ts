@@ -1,22 +1,12 @@
 // One run from config to store: the unit of work that `train` runs once and sweeps run many times.
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { RunConfig } from '../config/schema.js';
+import { PACKAGE_VERSION } from '../config/version.js';
 import { finalLoss, FINAL_LOSS_RECORDS, lossWindow } from '../analysis/loss.js';
 import { monosemanticity } from '../analysis/snapshot.js';
 import type { RunStore } from '../store/run-store.js';
 import type { RunSummary, StoredRunConfig, SweepLink } from '../store/types.js';
 import type { Device } from '../train/device.js';
 import { trainTogether, type Progress, type TrainResult } from '../train/loop.js';
-
-/** The package's version, from the nearest package.json up from this file (src/ or dist/src/). */
-export const PACKAGE_VERSION: string = (() => {
-  for (let dir = import.meta.dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const file = path.join(dir, 'package.json');
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-  }
-  throw new Error('toymodels: package.json not found');
-})();
 
 /** SPEC.md's final data loss: the mean of the last 8 recorded losses. */
 export function finalDataLoss(losses: number[]): number {

@@ -7,9 +7,8 @@ import { heatmapOrder, reorder, runSeries, singleFeatureActivations } from '../.
 import { createApp, createDashboard } from '../../src/server/app.js';
 import { readRunFolder } from '../../src/store/run-folder.js';
 import { RunStore } from '../../src/store/run-store.js';
-import { batchSpec } from '../../src/cli/batch.js';
 import { buildSweepData } from '../../src/report/sweep-data.js';
-import { findBatch } from '../../src/sweep/catalogue.js';
+import { batchSpec, findBatch } from '../../src/sweep/catalogue.js';
 import { resolveScale, scaleLabel } from '../../src/sweep/scale.js';
 import { tempDir, toymodels } from '../cli/cli.js';
 import { TINY, json, listing, makeWebRoot } from './helpers.js';
