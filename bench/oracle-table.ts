@@ -3,7 +3,7 @@
 // Usage: node dist/bench/oracle-table.js <store> <sweep name> <oracle.jsonl>
 import { readFileSync } from 'node:fs';
 import { RunStore } from '../src/store/run-store.js';
-import { sweepOutcomes } from '../src/sweep/pool.js';
+import { sweepOutcomes } from '../src/sweep/outcomes.js';
 import type { SweepSpec } from '../src/sweep/spec.js';
 import { formatMetric } from '../src/sweep/summary.js';
 

@@ -1,6 +1,6 @@
 // `sweep ... --plan` and `batch ... --plan`: the runs as a numbered list for people, or with --json
 // the plan file that `train --from-plan FILE --index I` reads.
-import { makePlan } from '../sweep/plan.js';
+import { makePlan } from '../runner/plan-file.js';
 import { scaleLabel } from '../sweep/scale.js';
 import { pointLabel } from '../sweep/spec.js';
 

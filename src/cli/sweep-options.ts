@@ -5,9 +5,9 @@ import { CONFIG_FIELDS, isNumericField, parseRunConfig, type ConfigField, type R
 import { parseNumberFlag } from '../config/numbers.js';
 import { parseQueueAddress } from '../queue/address.js';
 import { RunStore } from '../store/run-store.js';
-import { runSweep } from '../sweep/pool.js';
+import { runSweep } from '../runner/pool.js';
 import { resolveScale, SCALE_NAMES, type Scale } from '../sweep/scale.js';
-import { defaultSplit } from '../sweep/split.js';
+import { defaultSplit } from '../runner/split.js';
 import { sweepPoints, type SweepSpec } from '../sweep/spec.js';
 import { parseVariable, type SweepVariable } from '../sweep/values.js';
 import type { Device } from '../train/device.js';

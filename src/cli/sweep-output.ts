@@ -2,7 +2,8 @@
 // object) on stdout, always with the scale.
 import cliProgress from 'cli-progress';
 import { pointLabel, type SweepSpec } from '../sweep/spec.js';
-import type { SweepEvents, SweepOutcome } from '../sweep/pool.js';
+import type { SweepOutcome } from '../sweep/outcomes.js';
+import type { SweepEvents } from '../runner/pool.js';
 import { scaleLabel } from '../sweep/scale.js';
 import { formatMetric as num, SUMMARY_HEADER, summaryRows } from '../sweep/summary.js';
 import { batchSize } from '../config/schema.js';

@@ -12,7 +12,7 @@ import { reason } from '../store/errors.js';
 import { RunStore } from '../store/run-store.js';
 import { PACKAGE_VERSION } from '../config/version.js';
 import { checkSweepSpec, pointLabel, sweepPoints } from '../sweep/spec.js';
-import { Trainer } from '../sweep/trainer.js';
+import { Trainer } from '../runner/trainer.js';
 import { formatMetric } from '../sweep/summary.js';
 import type { Device } from '../train/device.js';
 import type { QueueAddress } from './address.js';

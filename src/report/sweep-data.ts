@@ -5,7 +5,7 @@ import { amplitudeOptions, analyseRun, zeroOutputLoss, type RunAnalysis } from '
 import { sweepRunData, type SweepData, type SweepRunData } from '../figures/sweep-data.js';
 import type { RunStore } from '../store/run-store.js';
 import type { SweepRow } from '../store/types.js';
-import { sweepOutcomes } from '../sweep/pool.js';
+import { sweepOutcomes } from '../sweep/outcomes.js';
 import type { SweepSpec } from '../sweep/spec.js';
 
 export async function buildSweepData(store: RunStore, row: SweepRow, opts: { threads?: number } = {}): Promise<{ data: SweepData; analyses: Map<string, RunAnalysis> }> {

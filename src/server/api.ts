@@ -71,7 +71,7 @@ import { isSettled, type RunStore } from '../store/run-store.js';
 import type { RunRow, SweepRow } from '../store/types.js';
 import { sweepRunData } from '../figures/sweep-data.js';
 import { CATALOGUE } from '../sweep/catalogue.js';
-import { sweepOutcomes, type SweepOutcome } from '../sweep/pool.js';
+import { sweepOutcomes, type SweepOutcome } from '../sweep/outcomes.js';
 import type { SweepSpec } from '../sweep/spec.js';
 import { MissingSnapshotError, type RunAnalysis } from './analysis.js';
 import type {

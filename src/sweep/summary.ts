@@ -1,7 +1,7 @@
 // A sweep's summary table, one row per point: its swept values, then the SUMMARY_HEADER columns.
 // The CLI prints it as text and the report as markdown.
 import { formatMean, formatMetric } from '../figures/labels.js';
-import type { SweepOutcome } from './pool.js';
+import type { SweepOutcome } from './outcomes.js';
 import { formatSweepValue, type SweepSpec } from './spec.js';
 
 export { formatMetric };

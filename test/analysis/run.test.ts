@@ -18,7 +18,7 @@ function storedRun() {
   stored ??= (async () => {
     const store = new RunStore(fs.mkdtempSync(path.join(os.tmpdir(), 'toymodels-analysis-')));
     const cfg = parseRunConfig({ N: 32, m: 8, k: 64, log2_batch_size: 6, log2_training_steps: 6, learning_rate: 0.01, decay: 0.03, initial_bias: -0.5 });
-    // What `toymodels train` does (src/sweep/run.ts), through the real store.
+    // What `toymodels train` does (src/runner/record-run.ts), through the real store.
     const config = { ...cfg, threads: 1, version: 'test' };
     const id = store.startRun(config);
     const result = await train(cfg, { threads: 1 });

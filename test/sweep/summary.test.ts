@@ -1,7 +1,7 @@
 // The sweep summary table (src/sweep/summary.ts): every cell of a hand-built sweep's rows, for runs
 // of each kind the store holds, against values rounded by hand.
 import { describe, expect, it } from 'vitest';
-import type { SweepOutcome } from '../../src/sweep/pool.js';
+import type { SweepOutcome } from '../../src/sweep/outcomes.js';
 import { SCALES } from '../../src/sweep/scale.js';
 import { sweepPoints, type SweepPoint, type SweepSpec } from '../../src/sweep/spec.js';
 import { formatMetric, SUMMARY_HEADER, summaryRows } from '../../src/sweep/summary.js';

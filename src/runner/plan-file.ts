@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/schema.js';
 import { reason } from '../store/errors.js';
-import { checkSweepSpec, sweepPoints, type SweepPoint, type SweepSpec } from './spec.js';
-import type { SweepValue } from './values.js';
+import { checkSweepSpec, sweepPoints, type SweepPoint, type SweepSpec } from '../sweep/spec.js';
+import type { SweepValue } from '../sweep/values.js';
 
 export const PLAN_FORMAT = 'toymodels-plan-1';
 

@@ -6,7 +6,7 @@ import { RunStore } from '../store/run-store.js';
 import type { RunSummary, SweepLink } from '../store/types.js';
 import type { Device } from '../train/device.js';
 import type { Progress } from '../train/loop.js';
-import { trainTogetherAndRecord } from './run.js';
+import { trainTogetherAndRecord } from './record-run.js';
 
 export interface WorkRequest {
   store: string;

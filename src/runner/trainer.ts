@@ -1,4 +1,4 @@
-// The parent's side of a training process (worker.ts): one forked process that trains the groups of
+// The parent's side of a training process (training-process.ts): one forked process that trains the groups of
 // runs it is sent (a group shares one step graph), one group at a time, into the store named in
 // each request. ORT's session.run blocks the
 // thread that calls it, so a parent that must stay responsive (progress bars, a queue worker's
@@ -7,9 +7,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { RunSummary } from '../store/types.js';
 import type { Progress } from '../train/loop.js';
-import type { WorkerMessage, WorkRequest } from './worker.js';
+import type { WorkerMessage, WorkRequest } from './training-process.js';
 
-const WORKER = path.join(import.meta.dirname, 'worker.js');
+const WORKER = path.join(import.meta.dirname, 'training-process.js');
 
 /** `index` is a run's place in the request's `runs`. */
 export interface TrainerEvents {

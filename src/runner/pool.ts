@@ -2,13 +2,14 @@
 // to the store itself, so a killed parent loses at most the runs in flight, and those are started
 // again on resume. Points that share their shapes can also train together, several to one step
 // graph (`together`).
-import { isSettled, type RunStore } from '../store/run-store.js';
-import type { RunRow, RunSummary } from '../store/types.js';
+import type { RunStore } from '../store/run-store.js';
+import type { RunSummary } from '../store/types.js';
 import { graphKey } from '../graph/step.js';
 import type { Device } from '../train/device.js';
 import type { Progress } from '../train/loop.js';
-import { scaleLabel } from './scale.js';
-import { sweepPoints, type SweepPoint, type SweepSpec } from './spec.js';
+import { scaleLabel } from '../sweep/scale.js';
+import { planSweep, sweepOutcomes, type SweepOutcome } from '../sweep/outcomes.js';
+import type { SweepPoint, SweepSpec } from '../sweep/spec.js';
 import { Trainer } from './trainer.js';
 
 export interface SweepEvents {
@@ -17,29 +18,6 @@ export interface SweepEvents {
   onRunStart?: (point: SweepPoint, id: string) => void;
   onRunProgress?: (point: SweepPoint, p: Progress) => void;
   onRunEnd?: (point: SweepPoint, id: string, summary: RunSummary) => void;
-}
-
-export interface SweepOutcome {
-  point: SweepPoint;
-  /** The point's run: the finished or diverged one, else the latest. */
-  run?: RunRow;
-}
-
-/** Points whose latest run finished or diverged are done; a `running` one was interrupted. */
-export function planSweep(store: RunStore, spec: SweepSpec): { points: SweepPoint[]; todo: SweepPoint[] } {
-  const points = sweepPoints(spec);
-  const done = new Set<number>();
-  for (const { point, run } of store.sweepRuns(spec.name)) if (isSettled(run)) done.add(point);
-  return { points, todo: points.filter((p) => !done.has(p.index)) };
-}
-
-/** Each point of the sweep with its run; the store is asked only for the sweep's runs. */
-export function sweepOutcomes(store: Pick<RunStore, 'sweepRuns'>, spec: SweepSpec): SweepOutcome[] {
-  const byPoint = new Map<number, RunRow>();
-  for (const { point, run } of store.sweepRuns(spec.name)) {
-    if (!isSettled(byPoint.get(point))) byPoint.set(point, run);
-  }
-  return sweepPoints(spec).map((point) => ({ point, run: byPoint.get(point.index) }));
 }
 
 export interface PoolOptions {
