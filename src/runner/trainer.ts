@@ -1,8 +1,7 @@
-// The parent's side of a training process (training-process.ts): one forked process that trains the groups of
-// runs it is sent (a group shares one step graph), one group at a time, into the store named in
-// each request. ORT's session.run blocks the
-// thread that calls it, so a parent that must stay responsive (progress bars, a queue worker's
-// lock renewals) trains in such processes.
+// The parent's side of a training process (training-process.ts): one forked process that trains
+// the groups of runs it is sent (a group shares one step graph), one group at a time, into the
+// store named in each request. ORT's session.run blocks the thread that calls it, so a parent that
+// must stay responsive (progress bars, a queue worker's lock renewals) trains in such processes.
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { RunSummary } from '../store/types.js';
