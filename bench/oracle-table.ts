@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { RunStore } from '../src/store/run-store.js';
 import { sweepOutcomes } from '../src/sweep/outcomes.js';
 import type { SweepSpec } from '../src/sweep/spec.js';
-import { formatMetric } from '../src/sweep/summary.js';
+import { formatMetric } from '../src/figures/labels.js';
 
 const [storeDir, sweepName, oracleFile] = process.argv.slice(2);
 if (!storeDir || !sweepName || !oracleFile) throw new Error('usage: oracle-table.js <store> <sweep name> <oracle.jsonl>');

@@ -45,9 +45,13 @@ export function lossWindow(loss: ArrayLike<number>, records: number): LossWindow
   return { mean, se: Math.sqrt(squares / (n - 1) / n), n };
 }
 
-/** The final loss over the last FINAL_LOSS_RECORDS and LONG_LOSS_RECORDS records. */
-export function finalLoss(loss: ArrayLike<number>): FinalLoss {
-  return { last8: lossWindow(loss, FINAL_LOSS_RECORDS), last64: lossWindow(loss, LONG_LOSS_RECORDS) };
+/**
+ * The final loss over the last FINAL_LOSS_RECORDS and LONG_LOSS_RECORDS records. A diverged run has
+ * none (SPEC.md's is NaN), whatever it recorded before it diverged.
+ */
+export function finalLoss(loss: ArrayLike<number>, diverged = false): FinalLoss {
+  const trace = diverged ? [NaN] : loss;
+  return { last8: lossWindow(trace, FINAL_LOSS_RECORDS), last64: lossWindow(trace, LONG_LOSS_RECORDS) };
 }
 
 export interface ZeroLossConfig {

@@ -11,7 +11,7 @@ import { RunStore } from '../store/run-store.js';
 import { planSweep, sweepOutcomes } from '../sweep/outcomes.js';
 import { beginSweep } from '../runner/pool.js';
 import { pointLabel, sweepPoints, type SweepPoint, type SweepSpec } from '../sweep/spec.js';
-import { formatMetric } from '../sweep/summary.js';
+import { formatMetric } from '../figures/labels.js';
 import { EXIT_FAILURE, EXIT_USAGE, fail } from './errors.js';
 import { sweepProgress, sweepResults } from './sweep-output.js';
 

@@ -1,7 +1,7 @@
 // `toymodels runs`: the store's runs, as a table or as JSON.
 import { Command } from 'commander';
 import { RunStore } from '../store/run-store.js';
-import { formatMetric as fmt } from '../sweep/summary.js';
+import { formatMetric as fmt } from '../figures/labels.js';
 import { storeOption } from './store-option.js';
 
 

@@ -5,7 +5,8 @@ import { pointLabel, type SweepSpec } from '../sweep/spec.js';
 import type { SweepOutcome } from '../sweep/outcomes.js';
 import type { SweepEvents } from '../runner/pool.js';
 import { scaleLabel } from '../sweep/scale.js';
-import { formatMetric as num, SUMMARY_HEADER, summaryRows } from '../sweep/summary.js';
+import { formatMetric as num } from '../figures/labels.js';
+import { SUMMARY_HEADER, summaryRows } from '../sweep/summary.js';
 import { batchSize } from '../config/schema.js';
 
 /** An overall bar (runs, samples/s, ETA) with one bar per running run under it; plain lines when stderr is not a terminal. */

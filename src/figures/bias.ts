@@ -3,7 +3,7 @@
 // monosemantic count (its monosemantic neurons come first in heat-map order). A few runs have
 // biases far from the rest (down to -40 where most lie within ±2), so the y range is robust.
 import type { TopLevelSpec } from 'vega-lite';
-import { colorDatum, colorScaleKind, MARK_DASH, markNotes, sweepColorEncoding, topLevel, type Spec } from './common.js';
+import { colorDatum, colorScaleKind, markDashEncoding, markNotes, sweepColorEncoding, topLevel, type Spec } from './common.js';
 import { formatNumber, MEASURE_LABELS, fieldLabel } from './labels.js';
 import type { FigureOptions, RunMark, SweepValue, SweptField } from './types.js';
 
@@ -133,12 +133,6 @@ export function biasPlot(input: BiasPlotInput): TopLevelSpec {
   const body: Spec = { width: input.width ?? 460, height: input.height ?? 260, layer };
   const title = input.sweep ? `Biases in heat-map order: ${input.sweep.label ?? fieldLabel(input.sweep.field)} sweep` : 'Biases in heat-map order';
   return topLevel(input, title, body, notes);
-}
-
-/** Line dashes by run mark (MARK_DASH), explained in the subtitle rather than a legend. */
-function markDashEncoding(): Spec {
-  const domain = Object.keys(MARK_DASH) as RunMark[];
-  return { field: 'mark', type: 'nominal', scale: { domain, range: domain.map((m) => MARK_DASH[m]) }, legend: null };
 }
 
 /** The dashed rule at x = N, labelled above the plot. */

@@ -168,6 +168,12 @@ export function sweepAxisScale(values: readonly number[]): { scale: Spec; axis: 
 /** Line dashes of the run marks: a diverged run dashed, one that never learned dotted. */
 export const MARK_DASH: Record<RunMark, number[]> = { ok: [], diverged: [6, 3], 'never-learned': [1.5, 2.5] };
 
+/** Line dashes by the data's `mark` field (MARK_DASH), explained in the subtitle rather than a legend. */
+export function markDashEncoding(): Spec {
+  const domain = Object.keys(MARK_DASH) as RunMark[];
+  return { field: 'mark', type: 'nominal', scale: { domain, range: domain.map((m) => MARK_DASH[m]) }, legend: null };
+}
+
 /**
  * What the marks mean, as subtitle notes; empty when every run is `ok`. `drawn` overrides how a
  * figure draws a mark (default: diverged dashed, never learned dotted).

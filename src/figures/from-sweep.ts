@@ -24,18 +24,15 @@ export interface FinalMeasures {
 
 const losses = (run: SweepRunData): number[] => run.losses.loss.map((l) => (l === null ? NaN : l));
 
-/** Diverged; never learned (final loss within 5% of the zero-output loss); or ok. */
-export function runMark(run: SweepRunData): RunMark {
-  if (run.status === 'diverged') return 'diverged';
-  return neverLearned(finalLoss(losses(run)).last8.mean, run.zero_output_loss) ? 'never-learned' : 'ok';
-}
-
 export function finalMeasures(run: SweepRunData): FinalMeasures {
   const last = run.series.reduce<SeriesData | undefined>((a, s) => (a === undefined || s.step > a.step ? s : a), undefined);
-  // A diverged run has no final loss (SPEC.md's is NaN), whatever it recorded before diverging.
-  const loss = run.status === 'diverged' ? finalLoss([NaN]) : finalLoss(losses(run));
-  return { mark: runMark(run), loss, ...(last ? { snapshot: last } : {}) };
+  const loss = finalLoss(losses(run), run.status === 'diverged');
+  const mark: RunMark = run.status === 'diverged' ? 'diverged' : neverLearned(loss.last8.mean, run.zero_output_loss) ? 'never-learned' : 'ok';
+  return { mark, loss, ...(last ? { snapshot: last } : {}) };
 }
+
+/** Diverged; never learned (final loss within 5% of the zero-output loss); or ok. */
+export const runMark = (run: SweepRunData): RunMark => finalMeasures(run).mark;
 
 /**
  * What colours a run: the swept variable other than the seed (seeds of one value then make a
@@ -55,7 +52,7 @@ export function colourValue(d: Pick<SweepData, 'variables'>, values: Record<stri
   return fields.map((f) => formatValue(values[f] ?? '?')).join(' × ');
 }
 
-/** Several runs share a colour value: the sweep has seeds. */
+/** The seeds of the sweep's runs, ascending (more than one: runs of a value make a band). */
 const seedsOf = (d: SweepData): number[] => [...new Set(d.runs.map((r) => r.config.seed))].sort((a, b) => a - b);
 
 /** A run's panel title: its swept values (and its seed when the sweep has several). */
@@ -121,13 +118,10 @@ export function biasPlotInput(d: SweepData): BiasPlotInput | undefined {
     scale: d.scale,
     sweep: colourField(d),
     N: runs[0]!.config.N,
-    runs: runs.map((r) => ({
-      value: colourValue(d, r.values),
-      id: r.id,
-      mark: runMark(r),
-      biases: r.biases!,
-      ...(finalMeasures(r).snapshot ? { mono: finalMeasures(r).snapshot!.monosemantic_neurons } : {}),
-    })),
+    runs: runs.map((r) => {
+      const f = finalMeasures(r);
+      return { value: colourValue(d, r.values), id: r.id, mark: f.mark, biases: r.biases!, ...(f.snapshot ? { mono: f.snapshot.monosemantic_neurons } : {}) };
+    }),
   };
 }
 

@@ -4,7 +4,7 @@
 // (seeds) share the value. Guides mark the schedule's restarts, the end of bias decay and the loss
 // of a model that outputs zero.
 import type { TopLevelSpec } from 'vega-lite';
-import { MARK_DASH, NUMBER_LABEL_EXPR, colorDatum, colorScaleKind, markNotes, sweepColorEncoding, topLevel, type Spec } from './common.js';
+import { markDashEncoding, NUMBER_LABEL_EXPR, colorDatum, colorScaleKind, markNotes, sweepColorEncoding, topLevel, type Spec } from './common.js';
 import { MEASURE_LABELS, fieldLabel, formatNumber } from './labels.js';
 import type { FigureOptions, LossRecord, RunMark, SnapshotPoint, SweepValue, SweptField } from './types.js';
 
@@ -58,7 +58,6 @@ export interface LossPoint {
 }
 
 const DEFAULT_SMOOTHING = 16;
-const MARKS: RunMark[] = ['ok', 'diverged', 'never-learned'];
 const RESTART_COLOR = '#9ebfdf';
 const DECAY_COLOR = '#e8790c';
 
@@ -228,7 +227,7 @@ export function trainingPlot(input: TrainingPlotInput): TopLevelSpec {
       ? sweepColorEncoding(field, values, input.sweep?.label ?? (input.sweep ? undefined : 'run'))
       : { value: '#4c78a8' };
   const dash: Spec = marked
-    ? { strokeDash: { field: 'mark', type: 'nominal', scale: { domain: MARKS, range: MARKS.map((m) => MARK_DASH[m]) }, legend: null } }
+    ? { strokeDash: markDashEncoding() }
     : {};
   const sweepTitle = input.sweep?.label ?? fieldLabel(field);
   const width = input.panelWidth ?? 260;
@@ -293,18 +292,18 @@ export function trainingPlot(input: TrainingPlotInput): TopLevelSpec {
   // With a diverged run, each panel's domain is fitted to the others, and the diverged run's
   // values far outside are held near the plot (clipped there), where a renderer can still draw them.
   const anyDiverged = input.runs.some((r) => r.mark === 'diverged');
-  const fitted = (rows: Record<string, unknown>[], fields: string[], log: boolean): [number, number] | undefined => {
-    const values = drawn(rows, fields[0]!);
+  const fitted = (rows: Record<string, unknown>[], field: string, log: boolean): [number, number] | undefined => {
+    const values = drawn(rows, field);
     if (!anyDiverged || new Set(values).size < 2) return undefined;
     const [lo, hi] = extent(values);
     const [min, max] = log ? [lo / 10, hi * 10] : [lo - (hi - lo), hi + (hi - lo)];
-    for (const r of rows) for (const f of [...fields, 'lo', 'hi']) if (typeof r[f] === 'number') r[f] = Math.min(max, Math.max(min, r[f] as number));
+    for (const r of rows) for (const f of [field, 'lo', 'hi']) if (typeof r[f] === 'number') r[f] = Math.min(max, Math.max(min, r[f] as number));
     return [lo, hi];
   };
-  const lossDomain = fitted([...rawRows, ...lossRows], ['loss'], logLoss);
+  const lossDomain = fitted([...rawRows, ...lossRows], 'loss', logLoss);
   if (lossDomain && zero !== undefined) lossDomain.splice(0, 2, Math.min(lossDomain[0], zero), Math.max(lossDomain[1], zero));
-  const monoDomain = fitted(monoRows, ['mono_per_feature'], false);
-  const biasDomain = fitted(biasRows, ['mean_bias'], false);
+  const monoDomain = fitted(monoRows, 'mono_per_feature', false);
+  const biasDomain = fitted(biasRows, 'mean_bias', false);
   const lossY = (yField: string): Spec => ({
     field: yField,
     type: 'quantitative',

@@ -13,7 +13,7 @@ import { RunStore } from '../store/run-store.js';
 import { PACKAGE_VERSION } from '../config/version.js';
 import { checkSweepSpec, pointLabel, sweepPoints } from '../sweep/spec.js';
 import { Trainer } from '../runner/trainer.js';
-import { formatMetric } from '../sweep/summary.js';
+import { formatMetric } from '../figures/labels.js';
 import type { Device } from '../train/device.js';
 import type { QueueAddress } from './address.js';
 import { connectRedis } from './connection.js';

@@ -66,8 +66,7 @@ export async function trainTogetherAndRecord(
   for (const [i, result] of results.entries()) {
     const cfg = runs[i]!.config;
     const metrics = await monosemanticity(cfg, result.params, result.embeddings.E, { threads: opts.threads });
-    // A diverged run's loss is NaN whatever its trace holds before the divergence.
-    const loss = finalLoss(result.status === 'diverged' ? [NaN] : result.losses.loss);
+    const loss = finalLoss(result.losses.loss, result.status === 'diverged');
     const summary: RunSummary = {
       status: result.status,
       ...(result.divergedAtStep !== undefined ? { diverged_at_step: result.divergedAtStep } : {}),

@@ -1,10 +1,9 @@
-// A sweep's summary table, one row per point: its swept values, then the SUMMARY_HEADER columns.
-// The CLI prints it as text and the report as markdown.
+// A sweep's summary table from the store's index, one row per point: its swept values, then the
+// SUMMARY_HEADER columns. The CLI prints it; the report's table (from analysed runs) has the same
+// columns.
 import { formatMean, formatMetric } from '../figures/labels.js';
 import type { SweepOutcome } from './outcomes.js';
 import { formatSweepValue, type SweepSpec } from './spec.js';
-
-export { formatMetric };
 
 /** A count for a table: `-` when missing (a run stored before the count existed). */
 const formatCount = (x: number | undefined | null): string => (x === undefined || x === null || !Number.isFinite(x) ? '-' : String(x));

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { SweepOutcome } from '../../src/sweep/outcomes.js';
 import { SCALES } from '../../src/sweep/scale.js';
 import { sweepPoints, type SweepPoint, type SweepSpec } from '../../src/sweep/spec.js';
-import { formatMetric, SUMMARY_HEADER, summaryRows } from '../../src/sweep/summary.js';
+import { formatMetric } from '../../src/figures/labels.js';
+import { SUMMARY_HEADER, summaryRows } from '../../src/sweep/summary.js';
 import type { RunRow, RunStatus, RunSummary } from '../../src/store/types.js';
 
 const spec: SweepSpec = {

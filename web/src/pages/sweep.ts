@@ -13,6 +13,8 @@ import {
   formatValue,
   gridHeatmap,
   gridInput,
+  HEATMAP_MAX_FEATURES,
+  HEATMAP_MAX_NEURONS,
   heatmapChoice,
   lossVsMono,
   lossVsMonoInput,
@@ -236,11 +238,11 @@ export const sweepPage: PageFactory = (root, { path }) => {
       }
     }
     const maxW = panelWidth(heatmaps, chosen.length);
-    const sizeFor = (k: number, n: number) => heatmapSize(Math.min(k, 1024), Math.min(n, 512), maxW, 260);
+    const sizeFor = (k: number, n: number) => heatmapSize(Math.min(k, HEATMAP_MAX_NEURONS), Math.min(n, HEATMAP_MAX_FEATURES), maxW, 260);
     const snapshots = await Promise.all(
       chosen.map(async (p) => {
         const run = runData(p.run!.id)!;
-        const step = run.series.length ? run.series[run.series.length - 1]!.step : 2 ** run.config.log2_training_steps - 1;
+        const step = finalMeasures(run).snapshot?.step ?? 2 ** run.config.log2_training_steps - 1;
         let entry = panels.get(run.id);
         if (!entry || entry.step !== step) {
           entry?.wrap.remove();
