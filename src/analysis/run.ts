@@ -1,8 +1,6 @@
 // A whole run's analysis: the monosemanticity measures of every snapshot as series over log2 of
 // the training step (as the paper plots them), the loss trace, and the full analysis of one
 // snapshot.
-import { NONLINEARITIES, TASKS } from '../config/schema.js';
-import { StoreError } from '../store/errors.js';
 import type { LoadedRun, LossTrace, Snapshot, StoredRunConfig } from '../store/types.js';
 import { SnapshotAnalyser, type AnalyseOptions, type AnalyserOptions, type MonosemanticitySummary, type SnapshotAnalysis } from './snapshot.js';
 
@@ -44,14 +42,6 @@ export function finalSnapshot(run: Pick<LoadedRun, 'snapshots'>): Snapshot | und
   return run.snapshots.reduce<Snapshot | undefined>((last, s) => (last === undefined || s.step > last.step ? s : last), undefined);
 }
 
-/** A store-read config names everything the analysis graphs need, or the run is unusable. */
-export function checkConfig(run: LoadedRun): void {
-  const c = run.config;
-  if (!(NONLINEARITIES as readonly string[]).includes(c.nonlinearity) || !(TASKS as readonly string[]).includes(c.task)) {
-    throw new StoreError(`run ${run.id}: config.json is corrupt: nonlinearity ${JSON.stringify(c.nonlinearity)} or task ${JSON.stringify(c.task)} is not known`);
-  }
-}
-
 /** The measures of every snapshot of a run, by step, with an analyser the caller keeps. */
 export async function seriesWith(analyser: SnapshotAnalyser, run: Pick<LoadedRun, 'snapshots' | 'embeddings'>): Promise<SeriesPoint[]> {
   const series: SeriesPoint[] = [];
@@ -63,7 +53,6 @@ export async function seriesWith(analyser: SnapshotAnalyser, run: Pick<LoadedRun
 
 /** The monosemanticity measures of every snapshot of a run, and its loss trace. */
 export async function runSeries(run: LoadedRun, options: AnalyserOptions = {}): Promise<RunSeries> {
-  checkConfig(run);
   const analyser = new SnapshotAnalyser(run.config, options);
   try {
     return { series: await seriesWith(analyser, run), losses: run.losses };
@@ -78,7 +67,6 @@ export async function runSeries(run: LoadedRun, options: AnalyserOptions = {}): 
  * run has no such snapshot.
  */
 export async function analyseRun(run: LoadedRun, opts: AnalyseOptions & AnalyserOptions & { snapshot?: number } = {}): Promise<RunAnalysis> {
-  checkConfig(run);
   const chosen = opts.snapshot === undefined ? finalSnapshot(run) : findSnapshot(run, opts.snapshot);
   if (!chosen) {
     const steps = snapshotSteps(run);

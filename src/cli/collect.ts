@@ -2,8 +2,9 @@
 // command that was stopped) into the store, waiting for those still queued or training.
 import { Command } from 'commander';
 import { parseQueueAddress } from '../queue/address.js';
-import { RunStore, SWEEP_NAME } from '../store/run-store.js';
-import type { SweepSpec } from '../sweep/spec.js';
+import { SWEEP_NAME } from '../config/stored.js';
+import { RunStore } from '../store/run-store.js';
+import { storedSweepSpec, type SweepSpec } from '../sweep/spec.js';
 import { UsageError } from './errors.js';
 import { gatherAny, gatherSweeps, openSession, queueOption } from './queue-gather.js';
 import { storeOption } from './store-option.js';
@@ -26,7 +27,10 @@ export function collectCommand(): Command {
       const gather = { json: Boolean(opts.json), wait: opts.wait !== false };
       try {
         // Named sweeps this store already knows get progress bars; others are reported run by run.
-        const known = names.map((n) => store.getSweep(n)?.spec as SweepSpec | undefined);
+        const known = names.map((n) => {
+          const row = store.getSweep(n);
+          return row && storedSweepSpec(row);
+        });
         if (names.length > 0 && known.every((s) => s !== undefined)) await gatherSweeps(session, store, known as SweepSpec[], gather);
         else await gatherAny(session, store, names, gather);
       } finally {

@@ -1,7 +1,8 @@
 // `--device`, shared by the commands that train: parsed, then checked on the machine before any
 // run starts, so a missing GPU is one line and exit code 2 rather than a failed sweep.
 import { Option, type Command } from 'commander';
-import { DEVICES, ensureDevice, type Device } from '../train/device.js';
+import { DEVICES, type Device } from '../config/stored.js';
+import { ensureDevice } from '../train/device.js';
 import { UsageError } from './errors.js';
 
 export function addDeviceOption(cmd: Command): Command {

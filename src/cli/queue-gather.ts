@@ -10,7 +10,7 @@ import { enqueueSweep } from '../queue/jobs.js';
 import { RunStore } from '../store/run-store.js';
 import { planSweep, sweepOutcomes } from '../sweep/outcomes.js';
 import { beginSweep } from '../runner/pool.js';
-import { pointLabel, sweepPoints, type SweepPoint, type SweepSpec } from '../sweep/spec.js';
+import { pointLabel, storedSweepSpec, sweepPoints, type SweepPoint, type SweepSpec } from '../sweep/spec.js';
 import { formatMetric } from '../figures/labels.js';
 import { EXIT_FAILURE, EXIT_USAGE, fail } from './errors.js';
 import { sweepProgress, sweepResults } from './sweep-output.js';
@@ -155,7 +155,10 @@ export async function gatherAny(session: QueueSession, store: RunStore, names: s
   const output = sweepResults(opts.json);
   for (const name of touched) {
     const row = store.getSweep(name);
-    if (row) output.add(row.spec as SweepSpec, sweepOutcomes(store, row.spec as SweepSpec));
+    if (row) {
+      const spec = storedSweepSpec(row);
+      output.add(spec, sweepOutcomes(store, spec));
+    }
     else say(`sweep ${name}: not in the queue nor in ${store.dir}`);
   }
   output.end();

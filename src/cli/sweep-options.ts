@@ -10,7 +10,7 @@ import { resolveScale, SCALE_NAMES, type Scale } from '../sweep/scale.js';
 import { defaultSplit } from '../runner/split.js';
 import { sweepPoints, type SweepSpec } from '../sweep/spec.js';
 import { parseVariable, type SweepVariable } from '../sweep/values.js';
-import type { Device } from '../train/device.js';
+import type { Device } from '../config/stored.js';
 import { addConfigOptions } from './config-options.js';
 import { addDeviceOption, deviceFromOptions } from './device-option.js';
 import { UsageError } from './errors.js';

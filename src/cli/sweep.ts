@@ -1,6 +1,6 @@
 // `toymodels sweep`: any config fields swept, one (the seed's --sweep_var/--sweep_values) or a grid.
 import { Command } from 'commander';
-import { SWEEP_NAME } from '../store/run-store.js';
+import { SWEEP_NAME } from '../config/stored.js';
 import { specDigest, type SweepSpec } from '../sweep/spec.js';
 import { parseVariable } from '../sweep/values.js';
 import { UsageError } from './errors.js';

@@ -14,7 +14,7 @@ import { PACKAGE_VERSION } from '../config/version.js';
 import { checkSweepSpec, pointLabel, sweepPoints } from '../sweep/spec.js';
 import { Trainer } from '../runner/trainer.js';
 import { formatMetric } from '../figures/labels.js';
-import type { Device } from '../train/device.js';
+import type { Device } from '../config/stored.js';
 import type { QueueAddress } from './address.js';
 import { connectRedis } from './connection.js';
 import { JOB_FORMAT, QUEUE_NAME, type RunJob, type RunJobProgress, type RunJobResult } from './jobs.js';

@@ -6,10 +6,10 @@ import { sweepRunData, type SweepData, type SweepRunData } from '../figures/swee
 import type { RunStore } from '../store/run-store.js';
 import type { SweepRow } from '../store/types.js';
 import { sweepOutcomes } from '../sweep/outcomes.js';
-import type { SweepSpec } from '../sweep/spec.js';
+import { storedSweepSpec } from '../sweep/spec.js';
 
 export async function buildSweepData(store: RunStore, row: SweepRow, opts: { threads?: number } = {}): Promise<{ data: SweepData; analyses: Map<string, RunAnalysis> }> {
-  const spec = row.spec as SweepSpec;
+  const spec = storedSweepSpec(row);
   const outcomes = sweepOutcomes(store, spec);
   const analyses = new Map<string, RunAnalysis>();
   const runs: SweepRunData[] = [];
@@ -38,7 +38,7 @@ export async function buildSweepData(store: RunStore, row: SweepRow, opts: { thr
     name: spec.name,
     batch: spec.batch ?? null,
     scale: row.scale,
-    fixed: spec.fixed as Record<string, unknown>,
+    fixed: spec.fixed,
     variables: spec.variables,
     points: outcomes.map(({ point, run }) => ({ point: point.index, values: point.values, status: run?.status ?? 'missing' })),
     runs,

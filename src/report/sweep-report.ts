@@ -40,7 +40,7 @@ import { writeFigure } from '../figures/render.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { StoreError } from '../store/errors.js';
 import type { RunStore } from '../store/run-store.js';
-import type { SweepSpec } from '../sweep/spec.js';
+import { storedSweepSpec, type SweepSpec } from '../sweep/spec.js';
 import { SUMMARY_HEADER } from '../sweep/summary.js';
 import { buildSweepData } from './sweep-data.js';
 
@@ -145,7 +145,7 @@ export async function writeSweepReport(store: RunStore, sweepName: string, outDi
   const grid = gridInput(d);
   if (grid) await figure('grid', `Final monosemantic neurons / N over ${fieldLabel(grid.y.field)} and ${fieldLabel(grid.x.field)}; grey cells did not finish or diverged.`, gridHeatmap(grid));
 
-  const markdown = reportMarkdown(row.spec as SweepSpec, d, caption, files);
+  const markdown = reportMarkdown(storedSweepSpec(row), d, caption, files);
   writeFileAtomic(path.join(outDir, 'report.md'), markdown);
   return { files, markdown };
 }

@@ -4,19 +4,15 @@
 // (idempotently: a name stands for one specification) and join it, and `report` works once every
 // index has run.
 import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
 import { ConfigError } from '../config/schema.js';
+import { firstIssue, PLAN_FORMAT, planSchema } from '../config/stored.js';
 import { reason } from '../store/errors.js';
 import { checkSweepSpec, sweepPoints, type SweepPoint, type SweepSpec } from '../sweep/spec.js';
-import type { SweepValue } from '../sweep/values.js';
 
-export const PLAN_FORMAT = 'toymodels-plan-1';
-
-export interface Plan {
-  format: typeof PLAN_FORMAT;
-  sweeps: SweepSpec[];
-  /** Run `index` is point `point` of sweep `sweep`; `values` are its swept values, for people. */
-  runs: { index: number; sweep: string; point: number; values: Record<string, SweepValue> }[];
-}
+/** A plan as its schema reads it, with every sweep checked. Run `index` is point `point` of sweep
+ * `sweep`; `values` are its swept values, for people. */
+export type Plan = Omit<z.output<typeof planSchema>, 'sweeps'> & { sweeps: SweepSpec[] };
 
 export function makePlan(specs: SweepSpec[]): Plan {
   const runs = specs.flatMap((spec) => sweepPoints(spec).map((p) => ({ sweep: spec.name, point: p.index, values: p.values })));
@@ -32,16 +28,13 @@ export function readPlan(file: string): Plan {
   } catch (e) {
     throw bad(`cannot read it as JSON (${reason(e)})`);
   }
-  const plan = raw as Partial<Plan>;
-  if (plan?.format !== PLAN_FORMAT || !Array.isArray(plan.sweeps) || !Array.isArray(plan.runs)) {
-    throw bad(`expected a plan file (${PLAN_FORMAT}), as written by \`toymodels sweep ... --plan --json\``);
-  }
+  const plan = planSchema.safeParse(raw);
+  if (!plan.success) throw bad(`expected a plan file (${PLAN_FORMAT}), as written by \`toymodels sweep ... --plan --json\` (${firstIssue(plan.error)})`);
   try {
-    for (const spec of plan.sweeps) checkSweepSpec(spec, 'a sweep');
+    return { ...plan.data, format: PLAN_FORMAT, sweeps: plan.data.sweeps.map((spec) => checkSweepSpec(spec, 'a sweep')) };
   } catch (e) {
     throw bad((e as Error).message);
   }
-  return plan as Plan;
 }
 
 /** The sweep and point of run `index`; a ConfigError naming --index if there is no such run. */

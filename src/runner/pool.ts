@@ -5,7 +5,7 @@
 import type { RunStore } from '../store/run-store.js';
 import type { RunSummary } from '../store/types.js';
 import { graphKey } from '../graph/step.js';
-import type { Device } from '../train/device.js';
+import type { Device } from '../config/stored.js';
 import type { Progress } from '../train/loop.js';
 import { scaleLabel } from '../sweep/scale.js';
 import { planSweep, sweepOutcomes, type SweepOutcome } from '../sweep/outcomes.js';

@@ -5,7 +5,7 @@ import { finalLoss, FINAL_LOSS_RECORDS, lossWindow } from '../analysis/loss.js';
 import { monosemanticity } from '../analysis/snapshot.js';
 import type { RunStore } from '../store/run-store.js';
 import type { RunSummary, StoredRunConfig, SweepLink } from '../store/types.js';
-import type { Device } from '../train/device.js';
+import type { Device } from '../config/stored.js';
 import { trainTogether, type Progress, type TrainResult } from '../train/loop.js';
 
 /** SPEC.md's final data loss: the mean of the last 8 recorded losses. */

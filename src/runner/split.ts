@@ -7,7 +7,7 @@
 //
 // WebGPU: one process drives the GPU, with as many runs in its graph as there are (up to 16), since
 // a single small run leaves most of the GPU idle.
-import type { Device } from '../train/device.js';
+import type { Device } from '../config/stored.js';
 
 export function defaultSplit(cores: number, device: Device): { jobs: number; threads: number; together: number } {
   return device === 'cpu' ? { jobs: cores, threads: 1, together: 1 } : { jobs: 1, threads: cores, together: 16 };

@@ -4,7 +4,7 @@
 import type { RunConfig } from '../config/schema.js';
 import { RunStore } from '../store/run-store.js';
 import type { RunSummary, SweepLink } from '../store/types.js';
-import type { Device } from '../train/device.js';
+import type { Device } from '../config/stored.js';
 import type { Progress } from '../train/loop.js';
 import { trainTogetherAndRecord } from './record-run.js';
 

@@ -5,7 +5,6 @@
 // ORT blocks the thread it runs on, so the work is queued and runs one task at a time.
 import {
   amplitudeOptions,
-  checkConfig,
   finalSnapshot,
   findSnapshot,
   reorder,
@@ -104,7 +103,6 @@ export class RunAnalysis {
     const cached = this.loaded.get(key);
     if (cached) return cached;
     const run = this.reader.loadRun(id);
-    checkConfig(run);
     this.loaded.set(key, run);
     return run;
   }

@@ -4,63 +4,25 @@
 // The server builds every response as one of these types, so a change here that the server does
 // not follow fails `tsc`. The endpoints themselves are described in api.ts.
 //
-// JSON has no NaN or Infinity: a non-finite number (the loss of a diverged run) arrives as null,
-// hence the `number | null` of losses and final metrics.
+// What the store holds is typed once, by its schemas (src/config/stored.ts): the types here are
+// derived from them. JSON has no NaN or Infinity: a non-finite number (the loss of a diverged run)
+// arrives as null, which is the schemas' input side (`number | null`).
 
+import type { z } from 'zod';
+import type { lossTraceSchema, runProgressSchema, runSummarySchema, RunStatus, StoredRunConfig } from '../config/stored.js';
 import type { AmplitudePanel } from '../figures/amplitude-response.js';
 import type { SweepRunData } from '../figures/sweep-data.js';
 
-export type { SweepRunData };
-
-export type RunStatus = 'running' | 'finished' | 'diverged' | 'interrupted';
-export type Task = 'decoder' | 're-projector' | 'abs';
-export type Nonlinearity = 'ReLU' | 'GeLU' | 'SoLU';
+export type { RunStatus, SweepRunData };
 
 /** A run's full configuration as stored (every field filled in), plus how it was executed. */
-export interface RunConfig {
-  N: number;
-  m: number;
-  k: number;
-  eps: number;
-  log2_batch_size: number;
-  log2_training_steps: number;
-  learning_rate: number;
-  sample_kind: 'equal' | 'power_law';
-  task: Task;
-  decay: number;
-  initial_bias: number;
-  nonlinearity: Nonlinearity;
-  reg: number;
-  seed: number;
-  optimizer: 'lamb' | 'adam' | 'adamw' | 'sgd';
-  schedule: 'paper' | 'constant' | 'cosine';
-  warmup_steps: number;
-  weight_decay: number;
-  /** ORT threads the run trained with. */
-  threads: number;
-  /** The toymodels version that produced the run. */
-  version: string;
-}
+export type RunConfig = StoredRunConfig;
 
 /** Final metrics of a finished or diverged run. */
-export interface RunSummary {
-  status: 'finished' | 'diverged';
-  diverged_at_step?: number;
-  data_loss: number | null;
-  monosemantic_neurons: number | null;
-  monosemantic_per_feature: number | null;
-  mean_bias: number | null;
-  samples_per_second: number | null;
-  seconds: number | null;
-}
+export type RunSummary = z.input<typeof runSummarySchema>;
 
 /** How far a run has got: `step` of `steps` done, the latest recorded loss, when (ISO time). */
-export interface RunProgress {
-  step: number;
-  steps: number;
-  loss: number | null;
-  at: string;
-}
+export type RunProgress = z.input<typeof runProgressSchema>;
 
 /** One run as the store's index has it. */
 export interface RunRow {
@@ -91,11 +53,7 @@ export interface StoreInfo {
 }
 
 /** The data loss recorded every `every` steps (before that step's update). */
-export interface LossTrace {
-  every: number;
-  steps: number[];
-  loss: (number | null)[];
-}
+export type LossTrace = z.input<typeof lossTraceSchema>;
 
 /** Monosemanticity measures of one snapshot. */
 export interface SnapshotMetrics {

@@ -68,11 +68,11 @@ import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { StoreError } from '../store/errors.js';
 import { isSettled, type RunStore } from '../store/run-store.js';
-import type { RunRow, SweepRow } from '../store/types.js';
+import type { RunRow } from '../store/types.js';
 import { sweepRunData } from '../figures/sweep-data.js';
 import { CATALOGUE } from '../sweep/catalogue.js';
 import { sweepOutcomes, type SweepOutcome } from '../sweep/outcomes.js';
-import type { SweepSpec } from '../sweep/spec.js';
+import { storedSweepSpec, type SweepSpec } from '../sweep/spec.js';
 import { MissingSnapshotError, type RunAnalysis } from './analysis.js';
 import type {
   CatalogueResponse,
@@ -122,23 +122,6 @@ function stepParam(raw: string): number {
 }
 
 
-/** A sweep's specification, checked enough to be used; a StoreError if it is not. */
-function sweepSpec(row: SweepRow): SweepSpec {
-  const spec = row.spec as Partial<SweepSpec>;
-  const ok =
-    typeof spec === 'object' &&
-    spec !== null &&
-    Array.isArray(spec.variables) &&
-    spec.variables.length > 0 &&
-    spec.variables.every((v) => typeof v?.field === 'string' && Array.isArray(v.values)) &&
-    typeof spec.fixed === 'object' &&
-    spec.fixed !== null &&
-    typeof spec.scale === 'object' &&
-    spec.scale !== null;
-  if (!ok) throw new StoreError(`sweep ${row.name}: its stored specification is corrupt`);
-  return { ...(spec as SweepSpec), name: row.name };
-}
-
 /**
  * The points of every sweep with their runs, from one read of the index: `sweepOutcomes` asks its
  * store only for `sweepRuns`, which is answered here from rows already read.
@@ -169,7 +152,7 @@ function listSweeps(reader: StoreReader): SweepListRow[] {
   return reader.listSweeps().map((row) => {
     const base = { name: row.name, scale: row.scale, created_at: row.created_at };
     try {
-      const spec = sweepSpec(row);
+      const spec = storedSweepSpec(row);
       return { ...base, batch: spec.batch ?? null, variables: spec.variables, ...counts(outcomes(spec)) };
     } catch (e) {
       return { ...base, batch: null, variables: [], total: 0, finished: 0, diverged: 0, running: 0, error: oneLine(e) };
@@ -244,13 +227,13 @@ export function apiRoutes(deps: ApiDeps): Hono {
       const known = reader.listSweeps().map((s) => s.name);
       throw new ApiError(404, `no sweep ${name} in ${reader.dir}; sweeps there: ${known.length ? known.slice(0, 30).join(', ') : 'none'}`);
     }
-    const spec = sweepSpec(row);
+    const spec = storedSweepSpec(row);
     const outcomes = outcomesOf(reader, reader.listRuns())(spec);
     const body: SweepDetailResponse = {
       name,
       batch: spec.batch ?? null,
       scale: row.scale,
-      fixed: spec.fixed as Record<string, unknown>,
+      fixed: spec.fixed,
       variables: spec.variables,
       created_at: row.created_at,
       points: outcomes.map((o) => ({ point: o.point.index, values: o.point.values, run: o.run ?? null })),
@@ -287,7 +270,7 @@ export function apiRoutes(deps: ApiDeps): Hono {
     const outcomes = outcomesOf(reader, reader.listRuns());
     const stored = reader.listSweeps().flatMap((row) => {
       try {
-        const spec = sweepSpec(row);
+        const spec = storedSweepSpec(row);
         const o = outcomes(spec);
         return spec.batch ? [{ batch: spec.batch, name: row.name, scale: row.scale, total: o.length, finished: o.filter((x) => x.run?.status === 'finished').length }] : [];
       } catch {

@@ -22,7 +22,8 @@ import { readRunFolder, RUN_FILES } from '../store/run-folder.js';
 import { parseRunRow, type RawRow, type RawSweep } from '../store/run-index.js';
 import { INDEX_FILE, SCHEMA_VERSION } from '../store/run-store.js';
 import { RUN_ID } from '../store/run-store.js';
-export { RUN_ID, SWEEP_NAME } from '../store/run-store.js';
+export { RUN_ID } from '../store/run-store.js';
+export { SWEEP_NAME } from '../config/stored.js';
 import type { LoadedRun, RunRow, SweepRow } from '../store/types.js';
 
 

@@ -3,13 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
 import { outputSize, type RunConfig } from '../config/schema.js';
+import { firstIssue, lossTraceSchema, runSummarySchema, storedRunConfigSchema } from '../config/stored.js';
 import { LOSS_EVERY } from '../train/loop.js';
 import { fsyncDir, writeFileDurable } from './atomic.js';
 import { StoreError, reason } from './errors.js';
-import { nullFieldsToNaN, nullToNaN } from './json.js';
 import { decodeSafetensors, encodeSafetensors, type Safetensors, type Tensor } from './safetensors.js';
-import type { LoadedRun, LossTrace, RunRecord, RunSummary, Snapshot, StoredRunConfig } from './types.js';
+import type { LoadedRun, LossTrace, RunRecord, Snapshot, StoredRunConfig } from './types.js';
 
 /** The default interval, in steps, between recorded losses. */
 /** `__metadata__.format` of tensors.safetensors; bump it when the tensor layout changes. */
@@ -39,7 +40,6 @@ export function tensorShapes(config: RunConfig): TensorShapes {
 
 const snapshotNames = (step: number) => ({ W1: `step_${step}.W1`, b1: `step_${step}.b1`, W2: `step_${step}.W2` });
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((n, i) => n === b[i]);
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function runTensors(id: string, record: RunRecord): { tensors: Record<string, Tensor>; steps: number[] } {
   const shapes = tensorShapes(record.config);
@@ -138,45 +138,25 @@ export function decodeRunFiles(files: Record<string, Uint8Array | undefined>, id
     if (!data) throw new StoreError(`run ${id}: ${locate(name)} is missing`);
     return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   };
-  const readJson = (name: string): unknown => {
+  /** A JSON file read through its schema (config/stored.ts): the one check every reader shares. */
+  const readJson = <S extends z.ZodType>(name: string, schema: S): z.output<S> => {
+    let json: unknown;
     try {
-      return JSON.parse(read(name).toString('utf8'));
+      json = JSON.parse(read(name).toString('utf8'));
     } catch (e) {
       if (e instanceof StoreError) throw e;
       throw corrupt(name, `invalid JSON (${reason(e)})`);
     }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw corrupt(name, firstIssue(parsed.error));
+    return parsed.data;
   };
 
-  const config = readJson(RUN_FILES.config);
-  if (!isObject(config) || typeof config.task !== 'string' || ![config.N, config.m, config.k].every((n) => Number.isSafeInteger(n))) {
-    throw corrupt(RUN_FILES.config, 'expected an object with task, N, m and k');
-  }
-  const losses = readJson(RUN_FILES.losses);
-  if (
-    !isObject(losses) ||
-    !Number.isSafeInteger(losses.every) ||
-    !Array.isArray(losses.steps) ||
-    !Array.isArray(losses.loss) ||
-    losses.steps.length !== losses.loss.length
-  ) {
-    throw corrupt(RUN_FILES.losses, 'expected {every, steps, loss} with as many steps as losses');
-  }
-  const summary = readJson(RUN_FILES.summary);
-  if (!isObject(summary) || (summary.status !== 'finished' && summary.status !== 'diverged')) {
-    throw corrupt(RUN_FILES.summary, 'expected an object with status finished or diverged');
-  }
-
-  const { snapshots, embeddings } = readTensors(read(RUN_FILES.tensors), config as StoredRunConfig, (why) =>
-    corrupt(RUN_FILES.tensors, why),
-  );
-  return {
-    id,
-    config: config as StoredRunConfig,
-    losses: { every: losses.every as number, steps: losses.steps as number[], loss: losses.loss.map(nullToNaN) as number[] },
-    summary: nullFieldsToNaN(summary) as unknown as RunSummary,
-    snapshots,
-    embeddings,
-  };
+  const config = readJson(RUN_FILES.config, storedRunConfigSchema);
+  const losses = readJson(RUN_FILES.losses, lossTraceSchema);
+  const summary = readJson(RUN_FILES.summary, runSummarySchema);
+  const { snapshots, embeddings } = readTensors(read(RUN_FILES.tensors), config, (why) => corrupt(RUN_FILES.tensors, why));
+  return { id, config, losses, summary, snapshots, embeddings };
 }
 
 function readTensors(

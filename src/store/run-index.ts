@@ -1,9 +1,10 @@
 // DIR/index.sqlite: one row per run, the config fields worth querying and the final metrics as
 // columns. WAL plus a busy timeout lets several training processes share one store.
 import Database from 'better-sqlite3';
+import type { z } from 'zod';
 import type { RunConfig } from '../config/schema.js';
+import { firstIssue, runProgressSchema, runSummarySchema, storedRunConfigSchema } from '../config/stored.js';
 import { StoreError } from './errors.js';
-import { nullFieldsToNaN } from './json.js';
 import type { RunProgress, RunRow, RunStatus, RunSummary, StoredRunConfig, SweepLink, SweepRow } from './types.js';
 
 // Migration i takes the schema from user_version i to i + 1. Never edit one that has shipped:
@@ -139,12 +140,12 @@ export class RunIndex {
 
   getSweep(name: string): SweepRow | undefined {
     const row = this.db.prepare('SELECT name, spec, scale, created_at FROM sweeps WHERE name = ?').get(name) as RawSweep | undefined;
-    return row ? { ...row, spec: JSON.parse(row.spec) as object } : undefined;
+    return row ? { ...row, spec: JSON.parse(row.spec) as unknown } : undefined;
   }
 
   listSweeps(): SweepRow[] {
     const rows = this.db.prepare('SELECT name, spec, scale, created_at FROM sweeps ORDER BY created_at, rowid').all() as RawSweep[];
-    return rows.map((row) => ({ ...row, spec: JSON.parse(row.spec) as object }));
+    return rows.map((row) => ({ ...row, spec: JSON.parse(row.spec) as unknown }));
   }
 
   /** Every run made for a sweep, with its point, oldest first. */
@@ -214,11 +215,17 @@ export class RunIndex {
   }
 }
 
-/** Parses a row's JSON columns; throws on corrupt JSON. Non-finite numbers were stored as null. */
+/** Parses a row's JSON columns through their schemas; throws on corrupt JSON or a wrong shape. */
 export function parseRunRow(row: RawRow): RunRow {
-  const final = row.final === null ? null : (nullFieldsToNaN(JSON.parse(row.final) as object) as unknown as RunSummary);
-  const progress = row.progress === null ? null : (nullFieldsToNaN(JSON.parse(row.progress) as object) as unknown as RunProgress);
-  const config = JSON.parse(row.config) as StoredRunConfig;
-  if (typeof config !== 'object' || config === null) throw new Error('config is not an object');
-  return { ...row, config, final, progress };
+  const column = <S extends z.ZodType>(name: string, text: string, schema: S): z.output<S> => {
+    const parsed = schema.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new Error(`${name}: ${firstIssue(parsed.error)}`);
+    return parsed.data;
+  };
+  return {
+    ...row,
+    config: column('config', row.config, storedRunConfigSchema),
+    final: row.final === null ? null : column('final', row.final, runSummarySchema),
+    progress: row.progress === null ? null : column('progress', row.progress, runProgressSchema),
+  };
 }

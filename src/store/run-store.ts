@@ -20,8 +20,6 @@ export const INDEX_FILE = 'index.sqlite';
 
 /** What a run id looks like; also what keeps ids from the outside inside the store's folder. */
 export const RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
-/** What a sweep name may be (it appears in commands, URLs and file names). */
-export const SWEEP_NAME = /^[\w.@=+-]{1,100}$/;
 
 export { isSettled };
 

@@ -2,10 +2,11 @@
 // numbered in grid order; the number ties each point to its runs in the store, which is what lets
 // the same command resume.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { formatNumber } from '../figures/labels.js';
 import { ConfigError, parseRunConfig, type RunConfig, type RunConfigInput } from '../config/schema.js';
-import { SWEEP_NAME } from '../store/run-store.js';
+import { firstIssue, sweepSpecSchema } from '../config/stored.js';
+import { StoreError } from '../store/errors.js';
+import type { SweepRow } from '../store/types.js';
 import { log2BatchFor, type Scale } from './scale.js';
 import { expandGrid, type SweepValue, type SweepVariable } from './values.js';
 
@@ -47,33 +48,25 @@ export function sweepPoints(spec: SweepSpec): SweepPoint[] {
   });
 }
 
-// The shape of a specification that comes from outside this process (a plan file, a queued job);
-// sweepPoints then checks its values.
-const sweepSpecShape = z.object({
-  name: z.string().regex(SWEEP_NAME, 'must be a sweep name (letters, digits and _ . @ = + -)'),
-  batch: z.string().optional(),
-  fixed: z.record(z.string(), z.unknown()),
-  variables: z.array(z.object({ field: z.string(), values: z.array(z.union([z.number(), z.string()])).min(1) })),
-  scale: z.object({
-    name: z.string(),
-    log2_batch_size: z.number().int(),
-    log2_training_steps: z.number().int(),
-    constant_batch_times_k: z.boolean(),
-  }),
-});
-
 /**
- * A specification read back from JSON, its shape and its points checked; `what` names it in the
- * error. The object itself is returned, not a copy: its key order is what the store compares.
+ * A specification read back from JSON (a plan file, a queued job, the store), its shape checked by
+ * its schema (config/stored.ts) and its points by `sweepPoints`; `what` names it in the error. The
+ * object itself is returned, not a copy: its key order is what the store compares.
  */
 export function checkSweepSpec(raw: unknown, what: string): SweepSpec {
-  const shape = sweepSpecShape.safeParse(raw);
-  if (!shape.success) {
-    const issue = shape.error.issues[0]!;
-    throw new Error(`${what}: ${issue.path.join('.') || 'the sweep'} ${issue.message}`);
-  }
+  const shape = sweepSpecSchema.safeParse(raw);
+  if (!shape.success) throw new Error(`${what}: ${firstIssue(shape.error)}`);
   sweepPoints(raw as SweepSpec);
   return raw as SweepSpec;
+}
+
+/** A stored sweep's specification, checked; a StoreError naming the sweep if it is corrupt. */
+export function storedSweepSpec(row: SweepRow): SweepSpec {
+  try {
+    return checkSweepSpec(row.spec, `sweep ${row.name}: its stored specification is corrupt`);
+  } catch (e) {
+    throw new StoreError((e as Error).message);
+  }
 }
 
 /** A stable short digest of a specification, for derived names. */

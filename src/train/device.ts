@@ -1,10 +1,10 @@
 // Where the step graphs run. ORT's npm package bundles its CPU and WebGPU providers; on Linux the
 // WebGPU provider (Dawn) runs on Vulkan, so a machine needs the Vulkan loader and a GPU driver.
 import ort from 'onnxruntime-node';
+import type { Device } from '../config/stored.js';
 import { GraphBuilder } from '../graph/builder.js';
 
-export const DEVICES = ['cpu', 'webgpu'] as const;
-export type Device = (typeof DEVICES)[number];
+export type { Device };
 
 /** The device cannot run the graphs here (no Vulkan loader, no adapter): the user's choice, not a bug. */
 export class DeviceError extends Error {
