@@ -6,7 +6,7 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { batchSize, type RunConfig } from '../src/config/schema.js';
 import { buildStepModel, carriedTensors, nextName, type StepLoop } from '../src/graph/step.js';
-import type { Device } from '../src/train/device.js';
+import { createSession, type Device } from '../src/train/device.js';
 import { CHUNK } from '../src/train/loop.js';
 import { RunInputs } from '../src/train/run-inputs.js';
 
@@ -29,7 +29,6 @@ export async function profileStep(cfg: RunConfig, threads: number, steps: number
   const samplerMs = (performance.now() - t0) / steps;
 
   const dir = mkdtempSync(path.join(tmpdir(), 'toymodels-prof-'));
-  const opts = { executionProviders: [device], intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' } as const;
   const model = buildStepModel([cfg], [emb], loop === 'scan' ? { kind: 'scan' } : { kind: 'unrolled', K: CHUNK });
   let carried: Record<string, ort.Tensor> = Object.fromEntries(
     carriedTensors(cfg, 1).map(({ name, shape }) => [
@@ -50,7 +49,7 @@ export async function profileStep(cfg: RunConfig, threads: number, steps: number
       carried = Object.fromEntries(carriedTensors(cfg, 1).map(({ name }) => [name, out[nextName(name)] as ort.Tensor]));
     }
   };
-  const plain = await ort.InferenceSession.create(model, opts);
+  const plain = await createSession(model, device, threads);
   await runAll(plain);
   t0 = performance.now();
   await runAll(plain);
@@ -59,7 +58,7 @@ export async function profileStep(cfg: RunConfig, threads: number, steps: number
 
   // ORT's profiler times kernels on the CPU provider; a GPU provider's kernels run asynchronously.
   if (device !== 'cpu') return { byOp: [], kernelMs: NaN, runMs, samplerMs };
-  const profiled = await ort.InferenceSession.create(model, { ...opts, enableProfiling: true, profileFilePrefix: path.join(dir, 'step') });
+  const profiled = await createSession(model, device, threads, { enableProfiling: true, profileFilePrefix: path.join(dir, 'step') });
   await runAll(profiled);
   profiled.endProfiling();
   await profiled.release();

@@ -3,6 +3,7 @@
 // the heat-map ordering and a few vector sums run in JavaScript.
 import ort from 'onnxruntime-node';
 import type { RunConfig } from '../config/schema.js';
+import { createSession } from '../train/device.js';
 import { heatmapOrder, type HeatmapOrder } from './heatmap.js';
 import { matrix, type Matrix } from './matrix.js';
 import { buildAnalysisModel, outputWidth } from './snapshot-graph.js';
@@ -210,8 +211,7 @@ export class SnapshotAnalyser {
   private session(kind: 'sfa' | 'full'): Promise<ort.InferenceSession> {
     let s = this.sessions.get(kind);
     if (!s) {
-      const opts: ort.InferenceSession.SessionOptions = this.options.threads ? { intraOpNumThreads: this.options.threads } : {};
-      s = ort.InferenceSession.create(buildAnalysisModel(this.cfg, kind === 'full'), opts);
+      s = createSession(buildAnalysisModel(this.cfg, kind === 'full'), 'cpu', this.options.threads);
       this.sessions.set(kind, s);
     }
     return s;

@@ -37,17 +37,27 @@ function ortReason(message: string): string {
  * ORT says which nodes a provider could not take, the first thing to look at on a new device. */
 const ORT_LOG_LEVEL = process.env.TOYMODELS_ORT_LOG_LEVEL === undefined ? undefined : (Number(process.env.TOYMODELS_ORT_LOG_LEVEL) as 0 | 1 | 2 | 3 | 4);
 
-/** A session for a step or analysis graph on the device. */
-export async function createSession(model: Uint8Array, device: Device, threads: number): Promise<ort.InferenceSession> {
+/**
+ * The one way the project opens an ORT session, for a step or analysis graph on the device: one
+ * log level, sequential execution, full graph optimisation. `threads` undefined leaves ORT's own
+ * choice (one per core); `extra` adds options such as the profiler's.
+ */
+export async function createSession(
+  model: Uint8Array,
+  device: Device,
+  threads: number | undefined,
+  extra: ort.InferenceSession.SessionOptions = {},
+): Promise<ort.InferenceSession> {
   if (device === 'webgpu') checkVulkanLoader();
   try {
     return await ort.InferenceSession.create(model, {
       ...(ORT_LOG_LEVEL !== undefined ? { logSeverityLevel: ORT_LOG_LEVEL } : {}),
       executionProviders: [device],
-      intraOpNumThreads: threads,
+      ...(threads !== undefined ? { intraOpNumThreads: threads } : {}),
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      ...extra,
     });
   } catch (e) {
     if (device === 'cpu') throw e;
