@@ -6,7 +6,7 @@ import { SWEEP_NAME } from '../config/stored.js';
 import { RunStore } from '../store/run-store.js';
 import { storedSweepSpec, type SweepSpec } from '../sweep/spec.js';
 import { UsageError } from './errors.js';
-import { gatherAny, gatherSweeps, openSession, queueOption } from './queue-gather.js';
+import { openSession, queueOption, showAny, showSweeps } from './queue-output.js';
 import { storeOption } from './store-option.js';
 
 export function collectCommand(): Command {
@@ -31,8 +31,8 @@ export function collectCommand(): Command {
           const row = store.getSweep(n);
           return row && storedSweepSpec(row);
         });
-        if (names.length > 0 && known.every((s) => s !== undefined)) await gatherSweeps(session, store, known as SweepSpec[], gather);
-        else await gatherAny(session, store, names, gather);
+        if (names.length > 0 && known.every((s) => s !== undefined)) await showSweeps(session, store, known as SweepSpec[], gather);
+        else await showAny(session, store, names, gather);
       } finally {
         await session.close();
         store.close();

@@ -15,7 +15,7 @@ import { addConfigOptions } from './config-options.js';
 import { addDeviceOption, deviceFromOptions } from './device-option.js';
 import { UsageError } from './errors.js';
 import { printPlan } from './plan.js';
-import { queueSweeps } from './queue-gather.js';
+import { queueSweeps } from './queue-output.js';
 import { sweepProgress, sweepResults } from './sweep-output.js';
 import { storeOption } from './store-option.js';
 

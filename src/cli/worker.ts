@@ -3,10 +3,10 @@
 import { hostname } from 'node:os';
 import { Command, Option } from 'commander';
 import { parseQueueAddress } from '../queue/address.js';
-import { QueueWorker } from '../queue/worker.js';
+import { QueueWorker } from '../queue/job-worker.js';
 import { deviceFromOptions } from './device-option.js';
 import { EXIT_USAGE, fail } from './errors.js';
-import { queueOption } from './queue-gather.js';
+import { queueOption } from './queue-output.js';
 import { parallelism, positiveInt } from './sweep-options.js';
 
 const log = (line: string): void => {
