@@ -1,6 +1,7 @@
-// Shared bits of the pages: scale labels, swept-value labels, the page interface.
+// Shared bits of the pages: the page interface and its refresh, scale labels, swept-value labels.
 import { fieldLabel, formatValue } from '../../src/figures/index.js';
 import type { RunConfig, SeriesPoint, SweepValue, SweepVariable } from './api.js';
+import { errorBox, setChildren } from './dom.js';
 
 /** Finished or diverged: a run whose files no longer change (the store's own rule). */
 export { isSettled } from '../../src/store/status.js';
@@ -18,6 +19,42 @@ export interface Page {
 }
 
 export type PageFactory = (root: HTMLElement, params: { path: string[]; query: URLSearchParams }) => Page;
+
+/**
+ * Every page's refresh: fetch, compare with what was drawn last, and redraw only on a change (the
+ * live updates ask often). A failed fetch shows its error in `message` under `title` and leaves the
+ * page as it was; a good one clears it, or shows `notice(data)`. `key` picks what is compared.
+ */
+export function redrawOnChange<T>(opts: {
+  load: () => Promise<T>;
+  draw: (data: T) => void | Promise<void>;
+  message?: HTMLElement;
+  title?: string;
+  notice?: (data: T) => Node | null;
+  key?: (data: T) => unknown;
+}): () => Promise<void> {
+  let last = '';
+  return async () => {
+    let data: T;
+    try {
+      data = await opts.load();
+    } catch (e) {
+      if (opts.message) setChildren(opts.message, errorBox((e as Error).message, opts.title));
+      return;
+    }
+    if (opts.message) setChildren(opts.message, opts.notice?.(data) ?? null);
+    const json = JSON.stringify(opts.key ? opts.key(data) : data);
+    if (json === last) return;
+    last = json;
+    await opts.draw(data);
+  };
+}
+
+/** A list of swept values, the first two and the last when there are more than `shown`. */
+export function valuesText(values: SweepValue[], shown: number): string {
+  if (values.length <= shown) return values.map(formatValue).join(', ');
+  return `${formatValue(values[0]!)}, ${formatValue(values[1]!)}, …, ${formatValue(values[values.length - 1]!)} (${values.length})`;
+}
 
 /** Whether the change event names this run id / sweep name (unknown payloads count as yes). */
 export function mentions(list: unknown[] | undefined, key: string, field: 'id' | 'name'): boolean {

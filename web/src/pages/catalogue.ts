@@ -2,18 +2,12 @@
 // command that runs a batch that has none.
 import { formatValue } from '../../../src/figures/index.js';
 import { api, type CatalogueBatch } from '../api.js';
-import { copyButton, errorBox, h, progressBar, setChildren } from '../dom.js';
-import { sweepHref, type PageFactory } from '../util.js';
+import { copyButton, h, progressBar, setChildren } from '../dom.js';
+import { redrawOnChange, sweepHref, valuesText, type PageFactory } from '../util.js';
 
 const SHORT: Record<string, string> = { nonlinearity: 'f', learning_rate: 'lr', initial_bias: 'bias', sample_kind: 'dist' };
 
-function valuesText(values: (number | string)[]): string {
-  if (values.length <= 4) return values.map(formatValue).join(', ');
-  return `${formatValue(values[0]!)}, ${formatValue(values[1]!)}, …, ${formatValue(values[values.length - 1]!)} (${values.length})`;
-}
-
 export const cataloguePage: PageFactory = (root) => {
-  let lastJson = '';
   const tbody = h('tbody');
   const message = h('div');
   const summary = h('span', { class: 'muted' });
@@ -40,7 +34,7 @@ export const cataloguePage: PageFactory = (root) => {
     setChildren(
       tbody,
       batches.map((b) => {
-        const swept = Object.entries(b.swept ?? {}).map(([f, v]) => h('div', {}, h('span', { class: 'field' }, f), ` ∈ {${valuesText(v)}}`));
+        const swept = Object.entries(b.swept ?? {}).map(([f, v]) => h('div', {}, h('span', { class: 'field' }, f), ` ∈ {${valuesText(v, 4)}}`));
         const fixed = Object.entries(b.fixed ?? {})
           .filter(([k]) => k !== 'N' && k !== 'm')
           .map(([k, v]) => h('span', { class: 'chip small' }, `${SHORT[k] ?? k} = ${typeof v === 'number' ? formatValue(v) : String(v)}`));
@@ -70,18 +64,5 @@ export const cataloguePage: PageFactory = (root) => {
     );
   }
 
-  async function refresh(): Promise<void> {
-    try {
-      const batches = await api.catalogue();
-      setChildren(message);
-      const json = JSON.stringify(batches);
-      if (json !== lastJson) {
-        lastJson = json;
-        render(batches);
-      }
-    } catch (e) {
-      setChildren(message, errorBox((e as Error).message, 'Cannot load the catalogue'));
-    }
-  }
-  return { refresh };
+  return { refresh: redrawOnChange({ load: api.catalogue, draw: render, message, title: 'Cannot load the catalogue' }) };
 };

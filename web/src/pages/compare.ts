@@ -4,7 +4,7 @@ import { trainingPlot } from '../../../src/figures/index.js';
 import { api, cachedSnapshot, type RunDetail } from '../api.js';
 import { chartBox, draw, heatmapPanel } from '../charts.js';
 import { errorBox, h, metric, num, setChildren, statusBadge } from '../dom.js';
-import { configField, heatmapSize, isSettled, panelWidth, lossRecord, runHref, runScale, snapshotPoints, type PageFactory } from '../util.js';
+import { configField, heatmapSize, isSettled, panelWidth, lossRecord, runHref, runScale, snapshotPoints, redrawOnChange, type PageFactory } from '../util.js';
 
 const FINAL_ROWS: [string, string][] = [
   ['data_loss', 'final loss'],
@@ -16,7 +16,6 @@ const FINAL_ROWS: [string, string][] = [
 export const comparePage: PageFactory = (root, { query }) => {
   const ids = [...new Set((query.get('ids') ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
   let details: (RunDetail | Error)[] = [];
-  let lastJson = '';
   let onlyDiff = false;
   const message = h('div');
   const training = chartBox('training-plot');
@@ -104,15 +103,20 @@ export const comparePage: PageFactory = (root, { query }) => {
     await Promise.all(jobs);
   }
 
+  // Each run's error is shown in its place, so loading as a whole cannot fail.
+  const redraw = redrawOnChange({
+    load: () => Promise.all(ids.map((id) => api.run(id).catch((e: Error) => e))),
+    key: (all) => all.map((d) => (d instanceof Error ? d.message : d)),
+    draw: async (all) => {
+      details = all;
+      renderDiff();
+      await renderCharts();
+    },
+  });
   async function refresh(): Promise<void> {
     if (ids.length === 0) return;
     if (details.length && ok().length === ids.length && ok().every((d) => isSettled(d.run))) return;
-    details = await Promise.all(ids.map((id) => api.run(id).catch((e: Error) => e)));
-    const json = JSON.stringify(details.map((d) => (d instanceof Error ? d.message : d)));
-    if (json === lastJson) return;
-    lastJson = json;
-    renderDiff();
-    await renderCharts();
+    await redraw();
   }
   return { refresh };
 };

@@ -4,7 +4,7 @@ import { amplitudeResponse, biasPlot, fieldLabel, sweepRunData, trainingInput, t
 import { api, cachedSnapshot, type RunDetail, type SnapshotResponse } from '../api.js';
 import { chartBox, draw, heatmapPanel } from '../charts.js';
 import { errorBox, h, metric, num, progressBar, setChildren, statusBadge, when } from '../dom.js';
-import { configField, heatmapSize, isSettled, runScale, sweepHref, type PageFactory } from '../util.js';
+import { configField, heatmapSize, isSettled, runScale, sweepHref, redrawOnChange, type PageFactory } from '../util.js';
 
 const METRIC_LABELS: Record<string, string> = {
   monosemantic_neurons: 'monosemantic neurons',
@@ -30,7 +30,6 @@ const FINAL_LABELS: Record<string, string> = {
 export const runPage: PageFactory = (root, { path, query }) => {
   const id = path[0] ?? '';
   let detail: RunDetail | undefined;
-  let lastJson = '';
   let snapIndex = -1;
   let wanted = query.has('step') ? Number(query.get('step')) : NaN;
   let loadTimer: number | undefined;
@@ -182,20 +181,14 @@ export const runPage: PageFactory = (root, { path, query }) => {
   }
 
 
+  const redraw = redrawOnChange({ load: () => api.run(id), draw: render, message, title: `Cannot load run ${id}` });
   async function refresh(): Promise<void> {
     // A finished or diverged run never changes.
     if (detail && isSettled(detail.run) && !detail.error) return;
-    let d: RunDetail;
-    try {
-      d = await api.run(id);
-    } catch (e) {
-      setChildren(message, errorBox((e as Error).message, `Cannot load run ${id}`));
-      return;
-    }
-    setChildren(message);
-    const json = JSON.stringify(d);
-    if (json === lastJson) return;
-    lastJson = json;
+    await redraw();
+  }
+
+  async function render(d: RunDetail): Promise<void> {
     const stepsBefore = JSON.stringify(steps());
     detail = d;
     body.hidden = false;

@@ -1,8 +1,8 @@
 // #/runs: every run in one table, sortable by any column, filtered by text and status; select
 // runs to compare.
 import { api, type RunListRow as RunRow } from '../api.js';
-import { errorBox, h, metric, num, progressBar, setChildren, statusBadge } from '../dom.js';
-import { configField, runHref, shortScale, sweepHref, type PageFactory } from '../util.js';
+import { h, metric, num, progressBar, setChildren, statusBadge } from '../dom.js';
+import { configField, runHref, shortScale, sweepHref, redrawOnChange, type PageFactory } from '../util.js';
 
 interface Column {
   key: string;
@@ -124,7 +124,6 @@ function compareValues(a: number | string | null, b: number | string | null): nu
 
 export const runsPage: PageFactory = (root) => {
   let runs: RunRow[] = [];
-  let lastJson = '';
   const count = h('span', { class: 'muted', 'data-testid': 'runs-count' });
   const compareBtn = h('button', { type: 'button', class: 'primary', 'data-testid': 'compare-button', disabled: true }, 'Compare');
   const clearBtn = h('button', { type: 'button', class: 'link' }, 'clear selection');
@@ -254,19 +253,17 @@ export const runsPage: PageFactory = (root) => {
     clearBtn.hidden = n === 0;
   }
 
-  async function refresh(): Promise<void> {
-    try {
-      const res = await api.runs();
-      setChildren(message, res.store?.message ? h('div', { class: 'notice', 'data-testid': 'store-message' }, res.store.message) : null);
-      const json = JSON.stringify(res.runs);
-      if (json === lastJson) return;
-      lastJson = json;
+  const refresh = redrawOnChange({
+    load: api.runs,
+    message,
+    title: 'Cannot load the runs',
+    notice: (res) => (res.store?.message ? h('div', { class: 'notice', 'data-testid': 'store-message' }, res.store.message) : null),
+    key: (res) => res.runs,
+    draw: (res) => {
       runs = res.runs;
       renderBody();
-    } catch (e) {
-      setChildren(message, errorBox((e as Error).message, 'Cannot load the runs'));
-    }
-  }
+    },
+  });
 
   renderHead();
   renderBody();

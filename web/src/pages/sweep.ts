@@ -33,7 +33,7 @@ import {
 import { api, cachedSnapshot, type SweepDetail, type SweepPoint } from '../api.js';
 import { chartBox, draw, heatmapPanel, type HeatmapPanel } from '../charts.js';
 import { errorBox, h, metric, progressBar, setChildren, statusBadge } from '../dom.js';
-import { heatmapSize, isSettled, mentions, panelWidth, pointTitle, runHref, type PageFactory } from '../util.js';
+import { heatmapSize, isSettled, mentions, panelWidth, pointTitle, runHref, redrawOnChange, type PageFactory } from '../util.js';
 
 /** Picked heat-map runs per sweep, kept while the app is open. */
 const picked = new Map<string, Set<string>>();
@@ -55,7 +55,6 @@ export const sweepPage: PageFactory = (root, { path }) => {
   const name = path[0] ?? '';
   let detail: SweepDetail | undefined;
   let data: SweepData | undefined;
-  let lastJson = '';
   const panels = new Map<string, { panel: HeatmapPanel; wrap: HTMLElement; step: number }>();
 
   const head = h('div', { class: 'page-head' }, h('h1', {}, 'Sweep ', h('span', { class: 'mono' }, name)));
@@ -280,17 +279,11 @@ export const sweepPage: PageFactory = (root, { path }) => {
   async function refresh(hint?: { sweeps?: unknown[] }): Promise<void> {
     // A complete sweep only changes when it is resumed, which the change event names.
     if (detail && hint && detail.points.every((p) => isSettled(p.run)) && !mentions(hint.sweeps, name, 'name')) return;
-    let d: SweepDetail;
-    try {
-      d = await api.sweep(name);
-    } catch (e) {
-      setChildren(message, errorBox((e as Error).message, `Cannot load sweep ${name}`));
-      return;
-    }
-    setChildren(message);
-    const json = JSON.stringify(d);
-    if (json === lastJson) return;
-    lastJson = json;
+    await redraw();
+  }
+
+  const redraw = redrawOnChange({ load: () => api.sweep(name), draw: render, message, title: `Cannot load sweep ${name}` });
+  async function render(d: SweepDetail): Promise<void> {
     detail = d;
     data = sweepData(d);
     body.hidden = false;

@@ -1,16 +1,9 @@
 // #/sweeps: every stored sweep with its scale, variables and progress.
-import { formatValue } from '../../../src/figures/index.js';
 import { api, type SweepSummary } from '../api.js';
-import { errorBox, h, progressBar, setChildren, when } from '../dom.js';
-import { sweepHref, type PageFactory } from '../util.js';
-
-function valuesText(values: (number | string)[]): string {
-  if (values.length <= 6) return values.map(formatValue).join(', ');
-  return `${formatValue(values[0]!)}, ${formatValue(values[1]!)}, …, ${formatValue(values[values.length - 1]!)} (${values.length})`;
-}
+import { h, progressBar, setChildren, when } from '../dom.js';
+import { redrawOnChange, sweepHref, valuesText, type PageFactory } from '../util.js';
 
 export const sweepsPage: PageFactory = (root) => {
-  let lastJson = '';
   const tbody = h('tbody');
   const message = h('div');
   setChildren(
@@ -42,7 +35,7 @@ export const sweepsPage: PageFactory = (root) => {
         h('td', {}, h('a', { href: sweepHref(s.name) }, s.name), s.error ? h('div', { class: 'warn small' }, s.error) : null),
         h('td', {}, s.batch ?? '–'),
         h('td', {}, s.scale),
-        h('td', {}, ...s.variables.map((v) => h('div', {}, h('span', { class: 'field' }, v.field), ': ', valuesText(v.values)))),
+        h('td', {}, ...s.variables.map((v) => h('div', {}, h('span', { class: 'field' }, v.field), ': ', valuesText(v.values, 6)))),
         h('td', { class: 'num' }, progressBar(s.total ? done / s.total : 0, `${done} / ${s.total}`)),
         h('td', { class: 'num' }, s.diverged ? h('span', { class: 'warn' }, String(s.diverged)) : '0'),
         h('td', { class: 'num' }, String(s.running)),
@@ -53,18 +46,5 @@ export const sweepsPage: PageFactory = (root) => {
     setChildren(tbody, rows);
   }
 
-  async function refresh(): Promise<void> {
-    try {
-      const sweeps = await api.sweeps();
-      setChildren(message);
-      const json = JSON.stringify(sweeps);
-      if (json !== lastJson) {
-        lastJson = json;
-        render(sweeps);
-      }
-    } catch (e) {
-      setChildren(message, errorBox((e as Error).message, 'Cannot load the sweeps'));
-    }
-  }
-  return { refresh };
+  return { refresh: redrawOnChange({ load: api.sweeps, draw: render, message, title: 'Cannot load the sweeps' }) };
 };
