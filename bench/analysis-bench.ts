@@ -15,7 +15,11 @@ const cfg = parseRunConfig({ N: 512, m: 64, k: 2048, task: 'abs' });
 const rng = new Rng(1);
 const gaussian = (n: number, scale: number) => Float32Array.from({ length: n }, () => rng.normal() * scale);
 const E = randomEmbedding(cfg.N, cfg.m, rng);
-const weights = { W1: gaussian(cfg.k * cfg.m, 1 / Math.sqrt(cfg.m)), b1: gaussian(cfg.k, 0.5), W2: gaussian(cfg.N * cfg.k, 1 / Math.sqrt(cfg.k)) };
+const weights = {
+  W1: gaussian(cfg.k * cfg.m, 1 / Math.sqrt(cfg.m)),
+  b1: gaussian(cfg.k, 0.5),
+  W2: gaussian(cfg.N * cfg.k, 1 / Math.sqrt(cfg.k)),
+};
 const opts = { extraFeatures: [1, 2, 3], amplitudeFeatures: [0, 1], threads };
 
 const ms = (start: number) => performance.now() - start;
@@ -38,7 +42,8 @@ for (let i = 0; i < 5; i++) {
   scalar.push(ms(start));
 }
 await analyser.release();
-const fmt = (xs: number[]) => `best ${Math.min(...xs).toFixed(0)} ms, median ${[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(0)} ms`;
+const fmt = (xs: number[]) =>
+  `best ${Math.min(...xs).toFixed(0)} ms, median ${[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(0)} ms`;
 console.log(`all measures of one k=2048 N=512 m=64 snapshot, ${threads} threads:`);
 console.log(`  analyseSnapshot (new ORT session each call): ${fmt(times)}`);
 console.log(`  SnapshotAnalyser.analyse (session reused):   ${fmt(warm)}`);

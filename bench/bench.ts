@@ -49,12 +49,26 @@ interface BlasProbe {
 /** bench/blas.py: the BLAS torch maps, and the sgemm GFLOP/s of a step's three k x N products at batch 2^log2B. */
 function probeBlas(log2B: number): BlasProbe {
   const script = path.join(root, 'bench/blas.py');
-  const args = [script, '--N', String(N), '--k', String(K), '--log2_batch_sizes', String(log2B), '--seconds', quick ? '0.2' : '0.4'];
+  const args = [
+    script,
+    '--N',
+    String(N),
+    '--k',
+    String(K),
+    '--log2_batch_sizes',
+    String(log2B),
+    '--seconds',
+    quick ? '0.2' : '0.4',
+  ];
   return JSON.parse(execFileSync(PYTHON, args, { encoding: 'utf8' })) as BlasProbe;
 }
 
 function engine(cfg: object): { samples_per_second: number; peak_rss_mb: number } {
-  return JSON.parse(execFileSync(process.execPath, [path.join(root, 'dist/bench/train-one.js'), JSON.stringify(cfg), String(THREADS)], { encoding: 'utf8' }));
+  return JSON.parse(
+    execFileSync(process.execPath, [path.join(root, 'dist/bench/train-one.js'), JSON.stringify(cfg), String(THREADS)], {
+      encoding: 'utf8',
+    }),
+  );
 }
 
 interface Row {
@@ -68,19 +82,33 @@ interface Row {
 
 const best = (xs: number[]): number | undefined => (xs.length ? Math.max(...xs) : undefined);
 const fmt = (x: number | undefined, digits = 0): string => (x === undefined ? 'n/a' : x.toFixed(digits));
-const ratio = (a: number | undefined, b: number | undefined): number | undefined => (a !== undefined && b ? a / b : undefined);
+const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
+  a !== undefined && b ? a / b : undefined;
 /** Samples/s that the sgemm rate allows at 3.54 MFLOP a sample. */
-const denseLimit = (gflops: number | undefined): number | undefined => (gflops === undefined ? undefined : (gflops * 1e9) / FLOP_PER_SAMPLE);
+const denseLimit = (gflops: number | undefined): number | undefined =>
+  gflops === undefined ? undefined : (gflops * 1e9) / FLOP_PER_SAMPLE;
 /** "best (other)" for a table cell. */
 const measured = (xs: number[], digits = 0): string =>
-  xs.length === 0 ? 'n/a' : `${fmt(best(xs), digits)}${xs.length > 1 ? ` (${xs.filter((_, i) => i !== xs.indexOf(best(xs)!)).map((x) => x.toFixed(digits)).join(', ')})` : ''}`;
+  xs.length === 0
+    ? 'n/a'
+    : `${fmt(best(xs), digits)}${
+        xs.length > 1
+          ? ` (${xs
+              .filter((_, i) => i !== xs.indexOf(best(xs)!))
+              .map((x) => x.toFixed(digits))
+              .join(', ')})`
+          : ''
+      }`;
 
 // Every program trains the same number of samples a measurement: 2^19 (2^17 with --quick).
 const log2Samples = quick ? 17 : 19;
 const withOracle = oracleAvailable();
 const withFast = fastPeerAvailable();
 const withTorch = withOracle || withFast;
-if (!withTorch) console.log(`PyTorch: ${PYTHON} has no torch (apt-get install python3-torch libopenblas0-pthread) or ../shared/reference is missing; engine figures only`);
+if (!withTorch)
+  console.log(
+    `PyTorch: ${PYTHON} has no torch (apt-get install python3-torch libopenblas0-pthread) or ../shared/reference is missing; engine figures only`,
+  );
 else if (!withFast) console.log('fast peer: ../shared/reference/torch_fast.py is missing');
 else if (!withOracle) console.log('oracle: ../shared/reference/torch_reference.py is missing');
 
@@ -108,7 +136,9 @@ for (const log2B of BATCHES) {
             const probe = probeBlas(log2B);
             if (!blas) {
               blas = probe;
-              console.log(`oracle BLAS: ${probe.blas.name}${probe.blas.path ? `, ${probe.blas.path}` : ''}; torch ${probe.torch}, ${probe.torch_threads} intra-op thread${probe.torch_threads === 1 ? '' : 's'}`);
+              console.log(
+                `oracle BLAS: ${probe.blas.name}${probe.blas.path ? `, ${probe.blas.path}` : ''}; torch ${probe.torch}, ${probe.torch_threads} intra-op thread${probe.torch_threads === 1 ? '' : 's'}`,
+              );
             }
             row.gflops.push(probe.gemm[0]!.gflops);
           },
@@ -123,13 +153,17 @@ for (const log2B of BATCHES) {
     `batch 2^${log2B}: engine ${measured(row.engine)} samples/s, ${((e * FLOP_PER_SAMPLE) / 1e9).toFixed(1)} GFLOP/s, peak ${row.peakMb.toFixed(0)} MB` +
       (withFast ? `; fast peer ${measured(row.fast)}, engine/fast peer ${fmt(ratio(e, best(row.fast)), 2)}` : '') +
       (withOracle ? `; oracle ${measured(row.oracle)}, engine/oracle ${fmt(ratio(e, best(row.oracle)), 2)}` : '') +
-      (limit ? `; sgemm ${measured(row.gflops, 1)} GFLOP/s, dense limit ${limit.toFixed(0)} samples/s, engine at ${((100 * e) / limit).toFixed(0)}% of it` : ''),
+      (limit
+        ? `; sgemm ${measured(row.gflops, 1)} GFLOP/s, dense limit ${limit.toFixed(0)} samples/s, engine at ${((100 * e) / limit).toFixed(0)}% of it`
+        : ''),
   );
 }
 
 const profile = await profileStep(parseRunConfig({ log2_batch_size: 10 }), THREADS, 128);
 const total = profile.byOp.reduce((a, [, ms]) => a + ms, 0);
-console.log(`step at batch 2^10: ${profile.runMs.toFixed(2)} ms through session.run, sampler ${profile.samplerMs.toFixed(3)} ms`);
+console.log(
+  `step at batch 2^10: ${profile.runMs.toFixed(2)} ms through session.run, sampler ${profile.samplerMs.toFixed(3)} ms`,
+);
 for (const [op, ms] of profile.byOp.slice(0, 10)) console.log(`  ${op.padEnd(16)} ${ms.toFixed(3)} ms`);
 const loadAfter = loadavg()[0]!;
 const minutes = (performance.now() - t0) / 60000;
@@ -148,7 +182,9 @@ const summary =
   `At batch 2^10 the engine trained ${mainEngine.toFixed(0)} samples/s` +
   (withFast ? `, ${fmt(ratio(mainEngine, best(main.fast)), 2)}× the fast peer` : '') +
   (withOracle ? ` and ${fmt(ratio(mainEngine, best(main.oracle)), 2)}× the oracle` : '') +
-  (mainLimit ? `, ${((100 * mainEngine) / mainLimit).toFixed(0)}% of this machine's dense limit (${mainLimit.toFixed(0)} samples/s)` : '') +
+  (mainLimit
+    ? `, ${((100 * mainEngine) / mainLimit).toFixed(0)}% of this machine's dense limit (${mainLimit.toFixed(0)} samples/s)`
+    : '') +
   ` (${host}, ${date}).${loadNote}`;
 console.log(summary);
 
@@ -164,7 +200,9 @@ const table = [
 const ops = [
   '| where | ms per step | share of kernel time |',
   '|---|---|---|',
-  ...profile.byOp.filter(([, ms]) => ms >= 0.01).map(([op, ms]) => `| ${op} | ${ms.toFixed(3)} | ${((100 * ms) / total).toFixed(1)}% |`),
+  ...profile.byOp
+    .filter(([, ms]) => ms >= 0.01)
+    .map(([op, ms]) => `| ${op} | ${ms.toFixed(3)} | ${((100 * ms) / total).toFixed(1)}% |`),
   `| sampler (JavaScript, outside ORT) | ${profile.samplerMs.toFixed(3)} | - |`,
 ];
 const blasLine = blas

@@ -13,9 +13,15 @@ import { replaceSection } from './report-file.js';
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/toymodels.js');
 const store = mkdtempSync(path.join(tmpdir(), 'toymodels-dashboard-bench-'));
-execFileSync(process.execPath, [bin, 'batch', 'LR1', '--log2_batch_size', '4', '--log2_training_steps', '13', '--store', store], { stdio: 'ignore' });
+execFileSync(
+  process.execPath,
+  [bin, 'batch', 'LR1', '--log2_batch_size', '4', '--log2_training_steps', '13', '--store', store],
+  { stdio: 'ignore' },
+);
 
-const server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--store', store], { stdio: ['ignore', 'pipe', 'ignore'] });
+const server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--store', store], {
+  stdio: ['ignore', 'pipe', 'ignore'],
+});
 const url = await new Promise<string>((resolve) => {
   let out = '';
   server.stdout!.on('data', (d: Buffer) => {
@@ -26,15 +32,29 @@ const url = await new Promise<string>((resolve) => {
 });
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
 const open = async () => {
   await page.goto('about:blank');
   const start = performance.now();
   await page.goto(`${url}#/sweeps/LR1-b4s13`);
-  for (const id of ['training-plot', 'mono-vs-sweep', 'bias-plot']) await page.waitForSelector(`[data-testid=${id}] canvas`, { timeout: 60_000 });
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid=sfa-heatmap] canvas').length >= 3, undefined, { timeout: 60_000 });
+  for (const id of ['training-plot', 'mono-vs-sweep', 'bias-plot'])
+    await page.waitForSelector(`[data-testid=${id}] canvas`, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-testid=sfa-heatmap] canvas').length >= 3,
+    undefined,
+    { timeout: 60_000 },
+  );
   return (performance.now() - start) / 1000;
 };
 const cold = await open();
@@ -42,7 +62,9 @@ const warm = await open();
 await browser.close();
 server.kill();
 rmSync(store, { recursive: true, force: true });
-console.log(`sweep page of LR1 (6 runs, k=1024, 14 snapshots): ${cold.toFixed(2)} s cold, ${warm.toFixed(2)} s warm (target: interactive within 2 s)`);
+console.log(
+  `sweep page of LR1 (6 runs, k=1024, 14 snapshots): ${cold.toFixed(2)} s cold, ${warm.toFixed(2)} s warm (target: interactive within 2 s)`,
+);
 replaceSection(
   path.join(root, 'docs/benchmarks.md'),
   'bench:dashboard',

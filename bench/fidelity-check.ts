@@ -66,19 +66,31 @@ export function learningFailures(e: LearningEvidence, c: LearningCriteria = LEAR
   const failures: string[] = [];
   const ratio = e.finalLoss / e.zeroOutputLoss;
   if (!(ratio < c.maxLossRatio)) {
-    failures.push(`final loss ${e.finalLoss.toFixed(4)} is ${ratio.toFixed(3)} x the zero-output loss ${e.zeroOutputLoss.toFixed(4)}, not below ${c.maxLossRatio}`);
+    failures.push(
+      `final loss ${e.finalLoss.toFixed(4)} is ${ratio.toFixed(3)} x the zero-output loss ${e.zeroOutputLoss.toFixed(4)}, not below ${c.maxLossRatio}`,
+    );
   }
-  if (!(e.activeShare >= c.minActiveShare)) failures.push(`active neurons ${(100 * e.activeShare).toFixed(1)}% < ${100 * c.minActiveShare}%`);
-  if (!(e.monosemantic >= c.minMonosemantic)) failures.push(`monosemantic neurons ${e.monosemantic} < ${c.minMonosemantic}`);
-  for (const [name, change] of [['W1', e.W1Change], ['W2', e.W2Change]] as const) {
-    if (!(change >= c.minWeightChange)) failures.push(`${name} moved by ${change.toExponential(2)} of its norm, less than ${c.minWeightChange}`);
+  if (!(e.activeShare >= c.minActiveShare))
+    failures.push(`active neurons ${(100 * e.activeShare).toFixed(1)}% < ${100 * c.minActiveShare}%`);
+  if (!(e.monosemantic >= c.minMonosemantic))
+    failures.push(`monosemantic neurons ${e.monosemantic} < ${c.minMonosemantic}`);
+  for (const [name, change] of [
+    ['W1', e.W1Change],
+    ['W2', e.W2Change],
+  ] as const) {
+    if (!(change >= c.minWeightChange))
+      failures.push(`${name} moved by ${change.toExponential(2)} of its norm, less than ${c.minWeightChange}`);
   }
   return failures;
 }
 
 /** The one line `npm run fidelity` exits with when a configuration has not learned; undefined when
  * it has. */
-export function refusal(label: string, e: LearningEvidence, c: LearningCriteria = LEARNING_CRITERIA): string | undefined {
+export function refusal(
+  label: string,
+  e: LearningEvidence,
+  c: LearningCriteria = LEARNING_CRITERIA,
+): string | undefined {
   const failures = learningFailures(e, c);
   return failures.length === 0 ? undefined : `fidelity: refused "${label}": it does not learn: ${failures.join('; ')}`;
 }

@@ -24,7 +24,14 @@ import { PARAM_NAMES } from '../src/graph/step.js';
 import { finalDataLoss } from '../src/runner/record-run.js';
 import { LOSS_EVERY, train, type Params, type TrainResult } from '../src/train/loop.js';
 import { RunInputs } from '../src/train/run-inputs.js';
-import { LEARNING_CRITERIA, learningFailures, refusal, relativeChange, zeroOutputLoss, type LearningEvidence } from './fidelity-check.js';
+import {
+  LEARNING_CRITERIA,
+  learningFailures,
+  refusal,
+  relativeChange,
+  zeroOutputLoss,
+  type LearningEvidence,
+} from './fidelity-check.js';
 import { oracleAvailable, runOracle } from './oracle.js';
 import { replaceSection } from './report-file.js';
 import { dumpReplay } from './replay.js';
@@ -38,11 +45,27 @@ const SEEDS = Array.from({ length: Number(trial.seeds ?? 5) }, (_, i) => i + 1);
 /** The seed whose run is also replayed through the oracle. */
 const REPLAY_SEED = 1;
 /** Sizes of every configuration: k = 4N, N/m = 4 (see docs/fidelity.md for why not the paper's). */
-const SCALE = { N: 128, m: 32, k: 512, eps: 1 / 64, log2_batch_size: 8, log2_training_steps: Number(trial['log2-steps'] ?? 11) } as const;
+const SCALE = {
+  N: 128,
+  m: 32,
+  k: 512,
+  eps: 1 / 64,
+  log2_batch_size: 8,
+  log2_training_steps: Number(trial['log2-steps'] ?? 11),
+} as const;
 const CONFIGS: [string, RunConfigInput][] = [
-  ['decoder, ReLU, lr 0.01, decay 0.03, bias -0.5', { task: 'decoder', learning_rate: 0.01, decay: 0.03, initial_bias: -0.5 }],
-  ['decoder, GeLU, lr 0.01, L1 0.001, decay 0.03, bias -0.5', { task: 'decoder', nonlinearity: 'GeLU', learning_rate: 0.01, reg: 0.001, decay: 0.03, initial_bias: -0.5 }],
-  ['re-projector, ReLU, lr 0.01, decay 0.03, bias -0.5', { task: 're-projector', learning_rate: 0.01, decay: 0.03, initial_bias: -0.5 }],
+  [
+    'decoder, ReLU, lr 0.01, decay 0.03, bias -0.5',
+    { task: 'decoder', learning_rate: 0.01, decay: 0.03, initial_bias: -0.5 },
+  ],
+  [
+    'decoder, GeLU, lr 0.01, L1 0.001, decay 0.03, bias -0.5',
+    { task: 'decoder', nonlinearity: 'GeLU', learning_rate: 0.01, reg: 0.001, decay: 0.03, initial_bias: -0.5 },
+  ],
+  [
+    're-projector, ReLU, lr 0.01, decay 0.03, bias -0.5',
+    { task: 're-projector', learning_rate: 0.01, decay: 0.03, initial_bias: -0.5 },
+  ],
   ['abs, ReLU, lr 0.01, decay 0.03, bias -0.5', { task: 'abs', learning_rate: 0.01, decay: 0.03, initial_bias: -0.5 }],
 ];
 /** The configuration whose same-data replay holds over the whole run (GeLU is smooth), on whose
@@ -77,7 +100,8 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
 /** Widening of the oracle's range, in its standard deviations (docs/fidelity.md: false alarms and power). */
 const SPREAD_SDS = 2;
-const within = (x: number, ref: number[]) => x >= Math.min(...ref) - SPREAD_SDS * sd(ref) && x <= Math.max(...ref) + SPREAD_SDS * sd(ref);
+const within = (x: number, ref: number[]) =>
+  x >= Math.min(...ref) - SPREAD_SDS * sd(ref) && x <= Math.max(...ref) + SPREAD_SDS * sd(ref);
 const fmt = (xs: number[], digits = 4) => xs.map((x) => x.toFixed(digits)).join(', ');
 const exp = (x: number) => x.toExponential(1);
 const range = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
@@ -87,7 +111,14 @@ interface Measured extends LearningEvidence {
 }
 
 /** The learning evidence of a trained model (the engine's or the oracle's parameters). */
-async function measure(cfg: RunConfig, losses: number[], params: Params, init: Params, E: Float32Array, zero: number): Promise<Measured> {
+async function measure(
+  cfg: RunConfig,
+  losses: number[],
+  params: Params,
+  init: Params,
+  E: Float32Array,
+  zero: number,
+): Promise<Measured> {
   const m = await monosemanticity(cfg, params, E, { threads: THREADS });
   return {
     finalLoss: finalDataLoss(losses),
@@ -136,7 +167,14 @@ for (const [label, input] of CONFIGS) {
     } else {
       [result, init] = [await train(c, { threads: THREADS }), new RunInputs(c).init];
     }
-    const e = await measure(c, result.losses.loss, result.params, init, result.embeddings.E, zeroOutputLoss(c, result.embeddings.F));
+    const e = await measure(
+      c,
+      result.losses.loss,
+      result.params,
+      init,
+      result.embeddings.E,
+      zeroOutputLoss(c, result.embeddings.F),
+    );
     entry.engine.push(e);
     console.log(
       `${label}, engine seed ${seed}: loss ${e.finalLoss.toFixed(4)} (${(e.finalLoss / e.zeroOutputLoss).toFixed(3)} x zero-output ${e.zeroOutputLoss.toFixed(4)}), active ${(100 * e.activeShare).toFixed(1)}%, mono ${e.monosemantic}, W1 moved ${e.W1Change.toFixed(2)}, W2 moved ${e.W2Change.toFixed(2)}, mean bias ${e.meanBias.toFixed(4)}`,
@@ -159,7 +197,12 @@ interface Replay {
   snapshots: ({ step: number } & Record<'W1' | 'b1' | 'W2', number>)[];
 }
 const replay = (dir: string, variant = ''): Replay =>
-  JSON.parse(execFileSync('/usr/bin/python3', [path.join(root, 'bench/replay_oracle.py'), dir, ...(variant ? [variant] : [])], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+  JSON.parse(
+    execFileSync('/usr/bin/python3', [path.join(root, 'bench/replay_oracle.py'), dir, ...(variant ? [variant] : [])], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    }),
+  );
 const paramDiff = (s: Replay['snapshots'][number]) => Math.max(...PARAM_NAMES.map((p) => s[p]));
 /** The largest loss and parameter differences over the steps before `window`. */
 const worst = (r: Replay, window: number) => ({
@@ -179,7 +222,8 @@ const inStepThrough = (r: Replay) => {
   }
   return through;
 };
-const finalLossDiff = (r: Replay, engineLosses: number[]) => Math.abs(finalDataLoss(engineLosses) - finalDataLoss(r.losses)) / finalDataLoss(r.losses);
+const finalLossDiff = (r: Replay, engineLosses: number[]) =>
+  Math.abs(finalDataLoss(engineLosses) - finalDataLoss(r.losses)) / finalDataLoss(r.losses);
 const readFloats = (file: string) => {
   const b = readFileSync(file);
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
@@ -228,8 +272,12 @@ for (const r of runs) {
       const b = worst(bad, window);
       const caught = !agrees(bad, window);
       check(caught, `${r.label}: the control ${variant} is not caught`);
-      console.log(`${r.label}, same data, control ${variant}: loss ${exp(b.loss)}, params ${exp(b.params)}: ${caught ? 'caught' : 'NOT CAUGHT'}`);
-      controlLines.push(`| ${what} (\`${variant}\`) | ${exp(b.loss)} | ${exp(b.params)} | ${through(inStepThrough(bad))} | ${caught ? 'yes' : '**no**'} |`);
+      console.log(
+        `${r.label}, same data, control ${variant}: loss ${exp(b.loss)}, params ${exp(b.params)}: ${caught ? 'caught' : 'NOT CAUGHT'}`,
+      );
+      controlLines.push(
+        `| ${what} (\`${variant}\`) | ${exp(b.loss)} | ${exp(b.params)} | ${through(inStepThrough(bad))} | ${caught ? 'yes' : '**no**'} |`,
+      );
     }
   }
 }
@@ -254,18 +302,33 @@ for (const r of runs) {
       `${r.label}, seed ${seed}: loss ${e.finalLoss.toFixed(4)} vs ${ref.final_loss_mean_last_8.toFixed(4)}, mean bias ${e.meanBias.toFixed(4)} vs ${ref.mean_bias.toFixed(4)}, mono ${e.monosemantic} vs ${oracle.mono.at(-1)}`,
     );
   }
-  const engine = { loss: r.engine.map((e) => e.finalLoss), bias: r.engine.map((e) => e.meanBias), mono: r.engine.map((e) => e.monosemantic) };
-  const oracleLearns = oracle.ratio.every((x) => x < LEARNING_CRITERIA.maxLossRatio) && oracle.mono.every((x) => x >= LEARNING_CRITERIA.minMonosemantic);
+  const engine = {
+    loss: r.engine.map((e) => e.finalLoss),
+    bias: r.engine.map((e) => e.meanBias),
+    mono: r.engine.map((e) => e.monosemantic),
+  };
+  const oracleLearns =
+    oracle.ratio.every((x) => x < LEARNING_CRITERIA.maxLossRatio) &&
+    oracle.mono.every((x) => x >= LEARNING_CRITERIA.minMonosemantic);
   const lossOk = within(mean(engine.loss), oracle.loss);
   const biasOk = within(mean(engine.bias), oracle.bias);
   const monoOk = within(mean(engine.mono), oracle.mono);
-  check(oracleLearns, `${r.label}: the oracle's runs do not all learn (loss / zero-output ${fmt(oracle.ratio, 3)}, mono ${fmt(oracle.mono, 0)})`);
+  check(
+    oracleLearns,
+    `${r.label}: the oracle's runs do not all learn (loss / zero-output ${fmt(oracle.ratio, 3)}, mono ${fmt(oracle.mono, 0)})`,
+  );
   check(lossOk, `${r.label}: the engine's mean final loss is outside the oracle's spread`);
   check(biasOk, `${r.label}: the engine's mean bias is outside the oracle's spread`);
   check(monoOk, `${r.label}: the engine's mean monosemantic count is outside the oracle's spread`);
   const ratios = r.engine.map((e) => e.finalLoss / e.zeroOutputLoss);
   learningLines.push(
-    `| ${r.label} | ${r.engine[0]!.zeroOutputLoss.toFixed(4)} | ${range(ratios, 3)} | ${range(oracle.ratio, 3)}${oracleLearns ? '' : ' **(does not learn)**'} | ${range(r.engine.map((e) => 100 * e.activeShare), 1)}% | ${range(engine.mono, 0)} | ${range(oracle.mono, 0)} | ${range(r.engine.flatMap((e) => [e.W1Change, e.W2Change]), 2)} |`,
+    `| ${r.label} | ${r.engine[0]!.zeroOutputLoss.toFixed(4)} | ${range(ratios, 3)} | ${range(oracle.ratio, 3)}${oracleLearns ? '' : ' **(does not learn)**'} | ${range(
+      r.engine.map((e) => 100 * e.activeShare),
+      1,
+    )}% | ${range(engine.mono, 0)} | ${range(oracle.mono, 0)} | ${range(
+      r.engine.flatMap((e) => [e.W1Change, e.W2Change]),
+      2,
+    )} |`,
   );
   seedLines.push(
     `| ${r.label} | ${fmt(engine.loss)} | ${fmt(oracle.loss)} | ${lossOk ? 'yes' : '**no**'} | ${fmt(engine.bias)} | ${fmt(oracle.bias)} | ${biasOk ? 'yes' : '**no**'} | ${fmt(engine.mono, 0)} | ${fmt(oracle.mono, 0)} | ${monoOk ? 'yes' : '**no**'} |`,
@@ -277,10 +340,11 @@ const totalMinutes = minutes(started);
 const T = 2 ** SCALE.log2_training_steps;
 const isTrial = trial['log2-steps'] !== undefined || trial.seeds !== undefined;
 if (isTrial) console.log('fidelity: a trial; docs/fidelity.md left as it is');
-else replaceSection(
-  path.join(root, 'docs/fidelity.md'),
-  'fidelity',
-  `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run fidelity\` in ${totalMinutes.toFixed(1)} minutes on this machine (engine runs ${engineMinutes.toFixed(1)}, same data ${replayMinutes.toFixed(1)}, oracle seeds ${seedsMinutes.toFixed(1)}).
+else
+  replaceSection(
+    path.join(root, 'docs/fidelity.md'),
+    'fidelity',
+    `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run fidelity\` in ${totalMinutes.toFixed(1)} minutes on this machine (engine runs ${engineMinutes.toFixed(1)}, same data ${replayMinutes.toFixed(1)}, oracle seeds ${seedsMinutes.toFixed(1)}).
 
 Every configuration: N=${SCALE.N}, m=${SCALE.m}, k=${SCALE.k}, eps 1/${1 / SCALE.eps}, equal features, LAMB with the paper's schedule, batch 2^${SCALE.log2_batch_size}, 2^${SCALE.log2_training_steps} = ${T} steps (two periods of the schedule; bias decay over the first ${T / 2} steps), seeds ${SEEDS.join(', ')}.
 
@@ -321,7 +385,9 @@ The engine and the oracle draw different random numbers from a seed, so these ru
 ${seedLines.join('\n')}
 
 Result: ${failed.length === 0 ? 'every configuration learns (on both sides), agrees on the same data (and every control is caught), and lies within the oracle spread.' : `SOME CHECKS FAILED:\n\n${failed.map((f) => `- ${f}`).join('\n')}`}`,
-);
+  );
 for (const f of failed) console.error(`fidelity: ${f}`);
-console.log(`fidelity: ${totalMinutes.toFixed(1)} minutes; ${failed.length === 0 ? 'all agree' : `${failed.length} checks failed`}`);
+console.log(
+  `fidelity: ${totalMinutes.toFixed(1)} minutes; ${failed.length === 0 ? 'all agree' : `${failed.length} checks failed`}`,
+);
 process.exit(failed.length === 0 ? 0 : 1);

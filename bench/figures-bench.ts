@@ -37,12 +37,12 @@ function trainingRuns(): TrainingRun[] {
     const loss: number[] = [];
     for (let s = 0; s < T; s += 16) {
       steps.push(s);
-      loss.push((0.016 * Math.exp(-s * lr * 0.02) + 0.002 + 0.0015 * r / LRS.length) * (1 + 0.15 * (rand() - 0.5)));
+      loss.push((0.016 * Math.exp(-s * lr * 0.02) + 0.002 + (0.0015 * r) / LRS.length) * (1 + 0.15 * (rand() - 0.5)));
     }
     const snapshots = Array.from({ length: 14 }, (_, i) => ({
       log2_step: i,
       mono_per_feature: (0.2 + 0.15 * r) / (1 + Math.exp(-(i - 8 + r * 0.5))),
-      mean_bias: -0.05 * i * (1 + r * 0.3) / 13,
+      mean_bias: (-0.05 * i * (1 + r * 0.3)) / 13,
     }));
     return { value: lr, id: `run${r}`, snapshots, losses: { steps, loss } };
   });
@@ -69,17 +69,26 @@ function examples(): Record<string, TopLevelSpec> {
     const data = Float32Array.from(sfa.data);
     for (let n = 0; n < sfa.rows; n++) {
       const boost = features.reduce((s, f) => s + sfa.data[n * sfa.cols + f]!, 0);
-      for (let j = 0; j < sfa.cols; j++) if (data[n * sfa.cols + j]! > 0 || boost > 0) data[n * sfa.cols + j] = data[n * sfa.cols + j]! + boost;
+      for (let j = 0; j < sfa.cols; j++)
+        if (data[n * sfa.cols + j]! > 0 || boost > 0) data[n * sfa.cols + j] = data[n * sfa.cols + j]! + boost;
     }
     return { rows: sfa.rows, cols: sfa.cols, data };
   };
   const biases = LRS.map((lr, r) => {
     const rand = rng(100 + r);
-    return Float32Array.from({ length: 1024 }, (_, n) => (n < 400 ? -0.3 - 0.2 * rand() : 0.1 * rand()) * (1 + 10 * lr));
+    return Float32Array.from(
+      { length: 1024 },
+      (_, n) => (n < 400 ? -0.3 - 0.2 * rand() : 0.1 * rand()) * (1 + 10 * lr),
+    );
   });
   const ks = [16, 32, 64, 128, 256, 512, 1024, 2048];
   return {
-    training: trainingPlot({ scale: SCALE, sweep: { field: 'learning_rate' }, runs: trainingRuns(), title: 'Training: LR1' }),
+    training: trainingPlot({
+      scale: SCALE,
+      sweep: { field: 'learning_rate' },
+      runs: trainingRuns(),
+      title: 'Training: LR1',
+    }),
     'sfa-heatmap': sfaHeatmap({ scale: SCALE, sfa, title: 'SFA: LR1, learning rate = 0.003' }),
     'sfa-heatmap-row': sfaHeatmapRow({
       scale: SCALE,
@@ -87,7 +96,12 @@ function examples(): Record<string, TopLevelSpec> {
       runs: [0.001, 0.005, 0.03].map((value, i) => ({ value, sfa: syntheticSfa(1024, 512, 20 + i, 150 + 200 * i) })),
       title: 'SFA: LR1',
     }),
-    bias: biasPlot({ scale: SCALE, sweep: { field: 'learning_rate' }, N: 512, runs: LRS.map((value, i) => ({ value, biases: biases[i]! })) }),
+    bias: biasPlot({
+      scale: SCALE,
+      sweep: { field: 'learning_rate' },
+      N: 512,
+      runs: LRS.map((value, i) => ({ value, biases: biases[i]! })),
+    }),
     'many-feature': manyFeatureHeatmaps({
       scale: SCALE,
       panels: [
@@ -114,7 +128,11 @@ function examples(): Record<string, TopLevelSpec> {
       cells: LRS.flatMap((lr, i) =>
         Array.from({ length: 11 }, (_, j) => {
           const bias = -2 + (3 * j) / 10;
-          return { x: lr, y: Number(bias.toFixed(1)), value: i === 5 && j === 10 ? null : Math.max(0, 1.3 - 0.4 * Math.abs(bias + 1) - 0.08 * i) };
+          return {
+            x: lr,
+            y: Number(bias.toFixed(1)),
+            value: i === 5 && j === 10 ? null : Math.max(0, 1.3 - 0.4 * Math.abs(bias + 1) - 0.08 * i),
+          };
         }),
       ),
       title: 'B3 (GeLU): final monosemanticity',
@@ -140,7 +158,9 @@ async function time(name: string, spec: () => TopLevelSpec): Promise<void> {
   const b = median(rounds.map((r) => r.build));
   const s = median(rounds.map((r) => r.svg));
   const p = median(rounds.map((r) => r.png));
-  console.log(`${name.padEnd(44)} spec ${b.toFixed(0).padStart(4)} ms  svg ${s.toFixed(0).padStart(4)} ms  png ${p.toFixed(0).padStart(4)} ms  total ${(b + s + p).toFixed(0).padStart(5)} ms  (${sizes})`);
+  console.log(
+    `${name.padEnd(44)} spec ${b.toFixed(0).padStart(4)} ms  svg ${s.toFixed(0).padStart(4)} ms  png ${p.toFixed(0).padStart(4)} ms  total ${(b + s + p).toFixed(0).padStart(5)} ms  (${sizes})`,
+  );
 }
 
 async function main(): Promise<void> {

@@ -17,7 +17,9 @@ const TOLERANCE = 1e-3;
 
 function card(): string {
   try {
-    return execFileSync('nvidia-smi', ['--query-gpu=name,driver_version', '--format=csv,noheader'], { encoding: 'utf8' }).trim();
+    return execFileSync('nvidia-smi', ['--query-gpu=name,driver_version', '--format=csv,noheader'], {
+      encoding: 'utf8',
+    }).trim();
   } catch {
     return 'unknown GPU (nvidia-smi not found)';
   }
@@ -30,7 +32,12 @@ interface Measured {
   runs?: { losses: number[]; samples_per_second: number }[];
 }
 
-function measure(label: string, cfg: object | object[], device: string, opts: { log?: string } = {}): Measured | { error: string } {
+function measure(
+  label: string,
+  cfg: object | object[],
+  device: string,
+  opts: { log?: string } = {},
+): Measured | { error: string } {
   const start = performance.now();
   const args = [path.join(root, 'dist/bench/train-one.js'), JSON.stringify(cfg), String(cores), device];
   const r = spawnSync(process.execPath, args, {
@@ -71,11 +78,17 @@ console.log(`agreement: ${agreement}`);
 
 const paper = { ...base, log2_batch_size: 13, learning_rate: 0.003 };
 const single = measure('one run, webgpu, batch 2^13', { ...paper, log2_training_steps: 7 }, 'webgpu');
-const six = measure('six runs together, webgpu, batch 2^13', LR1.map((lr) => ({ ...paper, log2_training_steps: 6, learning_rate: lr })), 'webgpu');
+const six = measure(
+  'six runs together, webgpu, batch 2^13',
+  LR1.map((lr) => ({ ...paper, log2_training_steps: 6, learning_rate: lr })),
+  'webgpu',
+);
 const cpu = measure(`one run, cpu (${cores} threads), batch 2^13`, { ...paper, log2_training_steps: 6 }, 'cpu');
 
-const rate = (m: Measured | { error: string }) => ('error' in m ? `failed: ${m.error}` : `${Math.round(m.samples_per_second).toLocaleString('en')}`);
-const paperMinutes = (m: Measured | { error: string }) => ('error' in m ? '' : ` (a paper-scale run, 2^30 samples: ${(2 ** 30 / m.samples_per_second / 60).toFixed(1)} min)`);
+const rate = (m: Measured | { error: string }) =>
+  'error' in m ? `failed: ${m.error}` : `${Math.round(m.samples_per_second).toLocaleString('en')}`;
+const paperMinutes = (m: Measured | { error: string }) =>
+  'error' in m ? '' : ` (a paper-scale run, 2^30 samples: ${(2 ** 30 / m.samples_per_second / 60).toFixed(1)} min)`;
 const body = `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench:gpu\` on ${gpu}, ${cores} CPU cores. N=512, m=64, k=1024, batch 2^13; samples/s of the training loop (session start-up excluded).
 
 | what | samples/s |
@@ -86,5 +99,9 @@ const body = `Measured ${new Date().toISOString().slice(0, 10)} by \`npm run ben
 
 CPU/WebGPU agreement (batch 2^10, 128 steps, seed 0): ${agreement}.`;
 replaceSection(path.join(root, 'docs/benchmarks.md'), 'bench:gpu', body);
-if (process.env.OUT) writeFileSync(path.join(process.env.OUT, 'gpu-check.json'), JSON.stringify({ card: gpu, cores, maxRel, onCpu, onGpu, single, six, cpu }, null, 1));
+if (process.env.OUT)
+  writeFileSync(
+    path.join(process.env.OUT, 'gpu-check.json'),
+    JSON.stringify({ card: gpu, cores, maxRel, onCpu, onGpu, single, six, cpu }, null, 1),
+  );
 console.log(body);

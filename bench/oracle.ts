@@ -37,15 +37,41 @@ const SEED_TASK = { decoder: 'autoencoder', 're-projector': 'random_proj', abs: 
 
 function referenceArgs(cfg: RunConfig): string[] {
   return [
-    '--N', cfg.N, '--m', cfg.m, '--k', cfg.k, '--eps', cfg.eps, '--log2_batch_size', cfg.log2_batch_size,
-    '--log2_training_steps', cfg.log2_training_steps, '--learning_rate', cfg.learning_rate, '--sample_kind', cfg.sample_kind,
-    '--task', SEED_TASK[cfg.task], '--decay', cfg.decay, '--initial_bias', cfg.initial_bias, '--nonlinearity', cfg.nonlinearity,
-    '--reg', cfg.reg, '--seed', cfg.seed,
+    '--N',
+    cfg.N,
+    '--m',
+    cfg.m,
+    '--k',
+    cfg.k,
+    '--eps',
+    cfg.eps,
+    '--log2_batch_size',
+    cfg.log2_batch_size,
+    '--log2_training_steps',
+    cfg.log2_training_steps,
+    '--learning_rate',
+    cfg.learning_rate,
+    '--sample_kind',
+    cfg.sample_kind,
+    '--task',
+    SEED_TASK[cfg.task],
+    '--decay',
+    cfg.decay,
+    '--initial_bias',
+    cfg.initial_bias,
+    '--nonlinearity',
+    cfg.nonlinearity,
+    '--reg',
+    cfg.reg,
+    '--seed',
+    cfg.seed,
   ].map(String);
 }
 
 function runReference(script: string, cfg: RunConfig): OracleResult {
-  return JSON.parse(execFileSync(PYTHON, [script, ...referenceArgs(cfg)], { encoding: 'utf8', maxBuffer: 1 << 28 })) as OracleResult;
+  return JSON.parse(
+    execFileSync(PYTHON, [script, ...referenceArgs(cfg)], { encoding: 'utf8', maxBuffer: 1 << 28 }),
+  ) as OracleResult;
 }
 
 export function runOracle(cfg: RunConfig): OracleResult {

@@ -27,7 +27,9 @@ async function timeQueued(workers: number): Promise<{ seconds: number; samples: 
   const redis = await RedisServer.start();
   const jobs = Math.max(1, Math.floor(cores / workers));
   const procs = Array.from({ length: workers }, () =>
-    spawn(process.execPath, [bin, 'worker', '--queue', redis.url(), '--jobs', String(jobs), '--threads', '1'], { stdio: 'ignore' }),
+    spawn(process.execPath, [bin, 'worker', '--queue', redis.url(), '--jobs', String(jobs), '--threads', '1'], {
+      stdio: 'ignore',
+    }),
   );
   try {
     await new Promise((r) => setTimeout(r, 3000)); // start-up: Node, ORT and the connection
@@ -51,7 +53,9 @@ if (cores > 1) measure(`queue, 2 workers x ${half} job${half > 1 ? 's' : ''}`, a
 const lines = ['| where | wall time | total samples/s | vs here |', '|---|---|---|---|'];
 const base = rows[0]![1];
 for (const [label, r] of rows) {
-  lines.push(`| ${label} | ${r.seconds.toFixed(1)} s | ${(r.samples / r.seconds).toFixed(0)} | ${((r.samples / r.seconds) / (base.samples / base.seconds)).toFixed(2)} |`);
+  lines.push(
+    `| ${label} | ${r.seconds.toFixed(1)} s | ${(r.samples / r.seconds).toFixed(0)} | ${(r.samples / r.seconds / (base.samples / base.seconds)).toFixed(2)} |`,
+  );
 }
 replaceSection(
   path.join(root, 'docs/benchmarks.md'),

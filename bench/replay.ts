@@ -34,7 +34,7 @@ export async function dumpReplay(cfg: RunConfig, dir: string, threads = 2): Prom
   const index: number[] = [];
   const value: number[] = [];
   const chunk = new Float32Array(CHUNK * B * N);
-  for (let first = 0; first < T; ) {
+  for (let first = 0; first < T;) {
     const K = chunkLength(first, T);
     inputs.nextSamples(chunk, K * B);
     const offset = first * B * N;
@@ -47,7 +47,8 @@ export async function dumpReplay(cfg: RunConfig, dir: string, threads = 2): Prom
     first += K;
   }
   const result = await train(cfg, { threads });
-  if (result.status !== 'finished') throw new Error(`replay: the engine's run diverged at step ${result.divergedAtStep}`);
+  if (result.status !== 'finished')
+    throw new Error(`replay: the engine's run diverged at step ${result.divergedAtStep}`);
   const write = (name: string, a: Float32Array | Uint32Array) => writeFileSync(path.join(dir, `${name}.bin`), a);
   write('E', inputs.embeddings.E);
   if (inputs.embeddings.F) write('F', inputs.embeddings.F);

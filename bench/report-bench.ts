@@ -10,7 +10,11 @@ import { replaceSection } from './report-file.js';
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/toymodels.js');
 const store = mkdtempSync(path.join(tmpdir(), 'toymodels-report-bench-'));
-const run = (args: string[]) => execFileSync(process.execPath, [bin, ...args, '--store', store], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+const run = (args: string[]) =>
+  execFileSync(process.execPath, [bin, ...args, '--store', store], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
 run(['batch', 'LR1', '--log2_batch_size', '4', '--log2_training_steps', '13']);
 const start = performance.now();
 run(['report', 'LR1-b4s13', '--out', path.join(store, 'report')]);

@@ -42,5 +42,7 @@ for (const batch of [1024, 8192]) {
     const ms = time(() => (difference ? sampler.sampleDifference(v, batch) : sampler.sample(v, batch)));
     console.log(`N=${N} batch=${batch} eps=1/64 ${name.padEnd(36)} ${ms.toFixed(4)} ms/batch`);
   }
-  console.log(`N=${N} batch=${batch} ${'fill(0) of the whole buffer'.padEnd(45)} ${time(() => v.fill(0)).toFixed(4)} ms`);
+  console.log(
+    `N=${N} batch=${batch} ${'fill(0) of the whole buffer'.padEnd(45)} ${time(() => v.fill(0)).toFixed(4)} ms`,
+  );
 }

@@ -19,7 +19,13 @@ export interface StepProfile {
   samplerMs: number;
 }
 
-export async function profileStep(cfg: RunConfig, threads: number, steps: number, device: Device = 'cpu', loop: StepLoop['kind'] = 'scan'): Promise<StepProfile> {
+export async function profileStep(
+  cfg: RunConfig,
+  threads: number,
+  steps: number,
+  device: Device = 'cpu',
+  loop: StepLoop['kind'] = 'scan',
+): Promise<StepProfile> {
   const B = batchSize(cfg);
   const inputs = new RunInputs(cfg);
   const { embeddings: emb, init } = inputs;
@@ -33,7 +39,11 @@ export async function profileStep(cfg: RunConfig, threads: number, steps: number
   let carried: Record<string, ort.Tensor> = Object.fromEntries(
     carriedTensors(cfg, 1).map(({ name, shape }) => [
       name,
-      new ort.Tensor('float32', name in init ? init[name as keyof typeof init] : new Float32Array(shape.reduce((a, b) => a * b, 1)), shape),
+      new ort.Tensor(
+        'float32',
+        name in init ? init[name as keyof typeof init] : new Float32Array(shape.reduce((a, b) => a * b, 1)),
+        shape,
+      ),
     ]),
   );
   const perStep = (x: number) => new ort.Tensor('float32', new Float32Array(CHUNK).fill(x), [CHUNK, 1]);
@@ -58,11 +68,19 @@ export async function profileStep(cfg: RunConfig, threads: number, steps: number
 
   // ORT's profiler times kernels on the CPU provider; a GPU provider's kernels run asynchronously.
   if (device !== 'cpu') return { byOp: [], kernelMs: NaN, runMs, samplerMs };
-  const profiled = await createSession(model, device, threads, { enableProfiling: true, profileFilePrefix: path.join(dir, 'step') });
+  const profiled = await createSession(model, device, threads, {
+    enableProfiling: true,
+    profileFilePrefix: path.join(dir, 'step'),
+  });
   await runAll(profiled);
   profiled.endProfiling();
   await profiled.release();
-  const events = JSON.parse(readFileSync(path.join(dir, readdirSync(dir)[0]!), 'utf8')) as { cat: string; name: string; dur: number; args: { op_name?: string } }[];
+  const events = JSON.parse(readFileSync(path.join(dir, readdirSync(dir)[0]!), 'utf8')) as {
+    cat: string;
+    name: string;
+    dur: number;
+    args: { op_name?: string };
+  }[];
   if (!process.env.KEEP_PROFILE) rmSync(dir, { recursive: true, force: true });
   else console.log('profile kept in', dir);
   const byOp = new Map<string, number>();
@@ -74,4 +92,3 @@ export async function profileStep(cfg: RunConfig, threads: number, steps: number
   const sorted = [...byOp.entries()].sort((a, b) => b[1] - a[1]);
   return { byOp: sorted, kernelMs: sorted.reduce((a, [, ms]) => a + ms, 0), runMs, samplerMs };
 }
-

@@ -18,7 +18,9 @@ const short = ['batch', 'LR1', '--log2_batch_size', '10', '--log2_training_steps
 const lines = ['| jobs x threads | wall time | total samples/s |', '|---|---|---|'];
 for (const s of splits) {
   const r = timeSweep([...short, '--jobs', String(s.jobs), '--threads', String(s.threads)]);
-  console.log(`${s.jobs} jobs x ${s.threads} threads: ${r.seconds.toFixed(1)} s, ${(r.samples / r.seconds).toFixed(0)} samples/s`);
+  console.log(
+    `${s.jobs} jobs x ${s.threads} threads: ${r.seconds.toFixed(1)} s, ${(r.samples / r.seconds).toFixed(0)} samples/s`,
+  );
   lines.push(`| ${s.jobs} x ${s.threads} | ${r.seconds.toFixed(1)} s | ${(r.samples / r.seconds).toFixed(0)} |`);
 }
 let laptop = '';

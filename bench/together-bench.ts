@@ -18,13 +18,34 @@ const layouts = [
   { name: `${6 / cores} together per core`, jobs: cores, threads: 1, together: 6 / cores },
 ].filter((l) => Number.isInteger(l.together));
 
-const lines = [`| k | ${layouts.map((l) => `${l.name} (${l.jobs} x ${l.threads}, ${l.together})`).join(' | ')} |`, `|---|${layouts.map(() => '---').join('|')}|`];
+const lines = [
+  `| k | ${layouts.map((l) => `${l.name} (${l.jobs} x ${l.threads}, ${l.together})`).join(' | ')} |`,
+  `|---|${layouts.map(() => '---').join('|')}|`,
+];
 for (const k of ks) {
   const cells: string[] = [];
   let base = 0;
   for (const l of layouts) {
-    const args = ['sweep', '--grid', 'learning_rate=0.001,0.003,0.005,0.007,0.01,0.03', '--k', String(k), '--log2_batch_size', '10', '--log2_training_steps', String(steps)];
-    const r = timeSweep([...args, '--jobs', String(l.jobs), '--threads', String(l.threads), '--together', String(l.together)]);
+    const args = [
+      'sweep',
+      '--grid',
+      'learning_rate=0.001,0.003,0.005,0.007,0.01,0.03',
+      '--k',
+      String(k),
+      '--log2_batch_size',
+      '10',
+      '--log2_training_steps',
+      String(steps),
+    ];
+    const r = timeSweep([
+      ...args,
+      '--jobs',
+      String(l.jobs),
+      '--threads',
+      String(l.threads),
+      '--together',
+      String(l.together),
+    ]);
     const rate = r.samples / r.seconds;
     base ||= rate;
     console.log(`k=${k} ${l.name}: ${r.seconds.toFixed(1)} s, ${rate.toFixed(0)} samples/s`);

@@ -21,4 +21,6 @@ const runs = results.map((r, i) => ({
 }));
 const peak_rss_mb = process.resourceUsage().maxRSS / 1024;
 const total = results.reduce((n, r) => n + r.samplesPerSecond, 0);
-process.stdout.write(`${JSON.stringify(Array.isArray(input) ? { runs, samples_per_second: total, seconds: results[0]!.seconds, peak_rss_mb } : { ...runs[0], peak_rss_mb })}\n`);
+process.stdout.write(
+  `${JSON.stringify(Array.isArray(input) ? { runs, samples_per_second: total, seconds: results[0]!.seconds, peak_rss_mb } : { ...runs[0], peak_rss_mb })}\n`,
+);

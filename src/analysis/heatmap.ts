@@ -79,5 +79,11 @@ export function heatmapOrder(sfa: Matrix): HeatmapOrder {
   const inactive: number[] = [];
   for (let j = 0; j < N; j++) (featureRow[j]! >= 0 ? active : inactive).push(j);
   active.sort((a, b) => featureRow[a]! - featureRow[b]! || a - b);
-  return { neurons, features: Int32Array.from([...active, ...inactive]), neuron_score: score, ranked_neurons: ranked.length, feature_row: featureRow };
+  return {
+    neurons,
+    features: Int32Array.from([...active, ...inactive]),
+    neuron_score: score,
+    ranked_neurons: ranked.length,
+    feature_row: featureRow,
+  };
 }

@@ -85,7 +85,10 @@ export function zeroOutputLoss(cfg: ZeroLossConfig, F?: ArrayLike<number>): numb
   if (cfg.task === 'decoder') return p.reduce((a, x) => a + x / 3, 0);
   if (F === undefined) throw new RangeError('zeroOutputLoss: the re-projector needs its target embedding F (m x N)');
   const m = cfg.m ?? F.length / N;
-  if (!Number.isInteger(m) || F.length !== m * N) throw new RangeError(`zeroOutputLoss: F has ${F.length} values, expected m x N with N = ${N}${cfg.m === undefined ? '' : `, m = ${m}`}`);
+  if (!Number.isInteger(m) || F.length !== m * N)
+    throw new RangeError(
+      `zeroOutputLoss: F has ${F.length} values, expected m x N with N = ${N}${cfg.m === undefined ? '' : `, m = ${m}`}`,
+    );
   let loss = 0;
   for (let j = 0; j < N; j++) {
     let col2 = 0;

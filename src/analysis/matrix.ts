@@ -8,7 +8,8 @@ export interface Matrix {
 }
 
 export function matrix(rows: number, cols: number, data: Float32Array = new Float32Array(rows * cols)): Matrix {
-  if (data.length !== rows * cols) throw new RangeError(`a ${rows} x ${cols} matrix needs ${rows * cols} values, got ${data.length}`);
+  if (data.length !== rows * cols)
+    throw new RangeError(`a ${rows} x ${cols} matrix needs ${rows * cols} values, got ${data.length}`);
   return { rows, cols, data };
 }
 

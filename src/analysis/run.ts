@@ -2,7 +2,13 @@
 // the training step (as the paper plots them), the loss trace, and the full analysis of one
 // snapshot.
 import type { LoadedRun, LossTrace, Snapshot, StoredRunConfig } from '../store/types.js';
-import { SnapshotAnalyser, type AnalyseOptions, type AnalyserOptions, type MonosemanticitySummary, type SnapshotAnalysis } from './snapshot.js';
+import {
+  SnapshotAnalyser,
+  type AnalyseOptions,
+  type AnalyserOptions,
+  type MonosemanticitySummary,
+  type SnapshotAnalysis,
+} from './snapshot.js';
 
 /** One snapshot's measures. The snapshot after step i = 2^j - 1 sits at log2_step = j. */
 export interface SeriesPoint extends MonosemanticitySummary {
@@ -39,14 +45,24 @@ export function findSnapshot(run: Pick<LoadedRun, 'snapshots'>, step: number): S
 
 /** The last snapshot (the final model of a finished run); undefined if the run has none. */
 export function finalSnapshot(run: Pick<LoadedRun, 'snapshots'>): Snapshot | undefined {
-  return run.snapshots.reduce<Snapshot | undefined>((last, s) => (last === undefined || s.step > last.step ? s : last), undefined);
+  return run.snapshots.reduce<Snapshot | undefined>(
+    (last, s) => (last === undefined || s.step > last.step ? s : last),
+    undefined,
+  );
 }
 
 /** The measures of every snapshot of a run, by step, with an analyser the caller keeps. */
-export async function seriesWith(analyser: SnapshotAnalyser, run: Pick<LoadedRun, 'snapshots' | 'embeddings'>): Promise<SeriesPoint[]> {
+export async function seriesWith(
+  analyser: SnapshotAnalyser,
+  run: Pick<LoadedRun, 'snapshots' | 'embeddings'>,
+): Promise<SeriesPoint[]> {
   const series: SeriesPoint[] = [];
   for (const s of [...run.snapshots].sort((a, b) => a.step - b.step)) {
-    series.push({ log2_step: Math.log2(s.step + 1), step: s.step, ...(await analyser.monosemanticity(s, run.embeddings.E)) });
+    series.push({
+      log2_step: Math.log2(s.step + 1),
+      step: s.step,
+      ...(await analyser.monosemanticity(s, run.embeddings.E)),
+    });
   }
   return series;
 }
@@ -66,7 +82,10 @@ export async function runSeries(run: LoadedRun, options: AnalyserOptions = {}): 
  * (e.g. 1023), the final snapshot by default. Throws a RangeError naming the valid steps if the
  * run has no such snapshot.
  */
-export async function analyseRun(run: LoadedRun, opts: AnalyseOptions & AnalyserOptions & { snapshot?: number } = {}): Promise<RunAnalysis> {
+export async function analyseRun(
+  run: LoadedRun,
+  opts: AnalyseOptions & AnalyserOptions & { snapshot?: number } = {},
+): Promise<RunAnalysis> {
   const chosen = opts.snapshot === undefined ? finalSnapshot(run) : findSnapshot(run, opts.snapshot);
   if (!chosen) {
     const steps = snapshotSteps(run);
@@ -76,7 +95,10 @@ export async function analyseRun(run: LoadedRun, opts: AnalyseOptions & Analyser
         : `run ${run.id} has no snapshot ${opts.snapshot}; its snapshots are after steps ${steps.join(', ')}`,
     );
   }
-  const analyser = new SnapshotAnalyser(run.config, { threads: opts.threads, monoMinActivation: opts.monoMinActivation });
+  const analyser = new SnapshotAnalyser(run.config, {
+    threads: opts.threads,
+    monoMinActivation: opts.monoMinActivation,
+  });
   try {
     const metrics = await analyser.analyse(chosen, run.embeddings, opts);
     const series = await seriesWith(analyser, run);

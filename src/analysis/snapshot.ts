@@ -156,7 +156,12 @@ interface NeuronMaxima {
   argmax: BigInt64Array;
 }
 
-function summarise(cfg: AnalysisConfig, r: NeuronMaxima, b1: Float32Array, minActivation: number | undefined): MonosemanticitySummary {
+function summarise(
+  cfg: AnalysisConfig,
+  r: NeuronMaxima,
+  b1: Float32Array,
+  minActivation: number | undefined,
+): MonosemanticitySummary {
   const floor = minActivation ?? REPORTED_ACTIVATION_FLOOR;
   let mono = 0;
   let dead = 0;
@@ -241,11 +246,19 @@ export class SnapshotAnalyser {
   }
 
   private maxima(r: ort.InferenceSession.ReturnType): NeuronMaxima {
-    return { ratio: r.ratio!.data as Float32Array, max: r.max!.data as Float32Array, argmax: r.argmax!.data as BigInt64Array };
+    return {
+      ratio: r.ratio!.data as Float32Array,
+      max: r.max!.data as Float32Array,
+      argmax: r.argmax!.data as BigInt64Array,
+    };
   }
 
   /** Every measure of SnapshotAnalysis in one ORT call. */
-  async analyse(weights: SnapshotWeights, embeddings: AnalysisEmbeddings, opts: AnalyseOptions = {}): Promise<SnapshotAnalysis> {
+  async analyse(
+    weights: SnapshotWeights,
+    embeddings: AnalysisEmbeddings,
+    opts: AnalyseOptions = {},
+  ): Promise<SnapshotAnalysis> {
     const { k, m, N, task } = this.cfg;
     const out = this.out;
     const E = embeddings.E;
@@ -331,7 +344,11 @@ export class SnapshotAnalyser {
   }
 }
 
-async function withAnalyser<T>(cfg: AnalysisConfig, options: AnalyserOptions, fn: (a: SnapshotAnalyser) => Promise<T>): Promise<T> {
+async function withAnalyser<T>(
+  cfg: AnalysisConfig,
+  options: AnalyserOptions,
+  fn: (a: SnapshotAnalyser) => Promise<T>,
+): Promise<T> {
   const analyser = new SnapshotAnalyser(cfg, options);
   try {
     return await fn(analyser);
@@ -341,12 +358,22 @@ async function withAnalyser<T>(cfg: AnalysisConfig, options: AnalyserOptions, fn
 }
 
 /** SFA (k x N) and the monosemanticity ratio per neuron of one first layer. */
-export function singleFeatureActivations(cfg: AnalysisConfig, layer: FirstLayer, E: Float32Array, options: AnalyserOptions = {}): Promise<SingleFeatureActivations> {
+export function singleFeatureActivations(
+  cfg: AnalysisConfig,
+  layer: FirstLayer,
+  E: Float32Array,
+  options: AnalyserOptions = {},
+): Promise<SingleFeatureActivations> {
   return withAnalyser(cfg, options, (a) => a.singleFeatureActivations(layer, E));
 }
 
 /** Monosemantic neuron count, / N, / k, features covered, dead neurons, the count below the floor and mean bias of one first layer. */
-export function monosemanticity(cfg: AnalysisConfig, layer: FirstLayer, E: Float32Array, options: AnalyserOptions = {}): Promise<MonosemanticitySummary> {
+export function monosemanticity(
+  cfg: AnalysisConfig,
+  layer: FirstLayer,
+  E: Float32Array,
+  options: AnalyserOptions = {},
+): Promise<MonosemanticitySummary> {
   return withAnalyser(cfg, options, (a) => a.monosemanticity(layer, E));
 }
 
@@ -357,5 +384,7 @@ export function analyseSnapshot(
   embeddings: AnalysisEmbeddings,
   opts: AnalyseOptions & AnalyserOptions = {},
 ): Promise<SnapshotAnalysis> {
-  return withAnalyser(cfg, { threads: opts.threads, monoMinActivation: opts.monoMinActivation }, (a) => a.analyse(weights, embeddings, opts));
+  return withAnalyser(cfg, { threads: opts.threads, monoMinActivation: opts.monoMinActivation }, (a) =>
+    a.analyse(weights, embeddings, opts),
+  );
 }

@@ -11,7 +11,9 @@ import { storeOption } from './store-option.js';
 
 export function collectCommand(): Command {
   return new Command('collect')
-    .description('gather the results of queued runs (sweep/batch --queue) into the store, waiting for those still queued or training')
+    .description(
+      'gather the results of queued runs (sweep/batch --queue) into the store, waiting for those still queued or training',
+    )
     .argument('[sweeps...]', 'sweep names (default: every sweep in the queue)')
     .addOption(queueOption())
     .addOption(storeOption())
@@ -20,7 +22,10 @@ export function collectCommand(): Command {
     .action(async (names: string[], opts: Record<string, unknown>) => {
       const address = parseQueueAddress(String(opts.queue));
       for (const name of names) {
-        if (!SWEEP_NAME.test(name)) throw new UsageError(`${JSON.stringify(name)} is not a sweep name: use letters, digits and _ . @ = + - (at most 100)`);
+        if (!SWEEP_NAME.test(name))
+          throw new UsageError(
+            `${JSON.stringify(name)} is not a sweep name: use letters, digits and _ . @ = + - (at most 100)`,
+          );
       }
       const store = new RunStore(String(opts.store));
       const session = openSession(address);
@@ -31,7 +36,8 @@ export function collectCommand(): Command {
           const row = store.getSweep(n);
           return row && storedSweepSpec(row);
         });
-        if (names.length > 0 && known.every((s) => s !== undefined)) await showSweeps(session, store, known as SweepSpec[], gather);
+        if (names.length > 0 && known.every((s) => s !== undefined))
+          await showSweeps(session, store, known as SweepSpec[], gather);
         else await showAny(session, store, names, gather);
       } finally {
         await session.close();

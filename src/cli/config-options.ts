@@ -2,8 +2,14 @@
 // taken from the schema, so `--help` and validation can never drift from the config itself.
 import { Option, type Command } from 'commander';
 import { parseNumberFlag } from '../config/numbers.js';
-import { CONFIG_FIELDS, isNumericField, parseRunConfig, runConfigSchema, type ConfigField, type RunConfig } from '../config/schema.js';
-
+import {
+  CONFIG_FIELDS,
+  isNumericField,
+  parseRunConfig,
+  runConfigSchema,
+  type ConfigField,
+  type RunConfig,
+} from '../config/schema.js';
 
 function defaultText(field: ConfigField): string {
   const value = runConfigSchema.shape[field].parse(undefined);

@@ -6,12 +6,18 @@ import { ensureDevice } from '../train/device.js';
 import { UsageError } from './errors.js';
 
 export function addDeviceOption(cmd: Command): Command {
-  return cmd.addOption(new Option('--device <name>', `where the graphs run: ${DEVICES.join(' or ')} (WebGPU runs on Vulkan: needs libvulkan1 and a GPU driver)`).default('cpu'));
+  return cmd.addOption(
+    new Option(
+      '--device <name>',
+      `where the graphs run: ${DEVICES.join(' or ')} (WebGPU runs on Vulkan: needs libvulkan1 and a GPU driver)`,
+    ).default('cpu'),
+  );
 }
 
 export async function deviceFromOptions(opts: Record<string, unknown>): Promise<Device> {
   const value = String(opts.device ?? 'cpu');
-  if (!(DEVICES as readonly string[]).includes(value)) throw new UsageError(`--device: ${JSON.stringify(value)} is not allowed: must be ${DEVICES.join(' or ')}`);
+  if (!(DEVICES as readonly string[]).includes(value))
+    throw new UsageError(`--device: ${JSON.stringify(value)} is not allowed: must be ${DEVICES.join(' or ')}`);
   await ensureDevice(value as Device);
   return value as Device;
 }

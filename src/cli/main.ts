@@ -22,7 +22,9 @@ export function program(): Command {
     .description('Train and analyse the toy models of "Engineering Monosemanticity in Toy Models"')
     .version(PACKAGE_VERSION)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error: ') ? `toymodels: ${s.slice(7)}` : s) })
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s.startsWith('error: ') ? `toymodels: ${s.slice(7)}` : s),
+    })
     .showSuggestionAfterError(true);
   cmd.addCommand(trainCommand());
   cmd.addCommand(sweepCommand());
@@ -46,7 +48,8 @@ export async function main(argv: string[]): Promise<void> {
       // Help and version exit 0; commander has already printed its one-line error otherwise.
       process.exit(e.exitCode === 0 ? 0 : EXIT_USAGE);
     }
-    if (e instanceof ConfigError || e instanceof UsageError || e instanceof StoreError || e instanceof DeviceError) fail(e.message, EXIT_USAGE);
+    if (e instanceof ConfigError || e instanceof UsageError || e instanceof StoreError || e instanceof DeviceError)
+      fail(e.message, EXIT_USAGE);
     // Anything else is our failure, not the user's: still one line, no stack trace (set
     // TOYMODELS_DEBUG=1 for it).
     if (process.env.TOYMODELS_DEBUG) throw e;

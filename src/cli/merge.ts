@@ -35,8 +35,10 @@ export function mergeCommand(): Command {
     .action((sources: string[], opts: Record<string, unknown>) => {
       const target = path.resolve(String(opts.store));
       for (const source of sources) {
-        if (!fs.existsSync(path.join(source, INDEX_FILE))) throw new UsageError(`${JSON.stringify(source)} is not a run store: it has no ${INDEX_FILE}`);
-        if (path.resolve(source) === target) throw new UsageError(`${JSON.stringify(source)} is the store being merged into (--store)`);
+        if (!fs.existsSync(path.join(source, INDEX_FILE)))
+          throw new UsageError(`${JSON.stringify(source)} is not a run store: it has no ${INDEX_FILE}`);
+        if (path.resolve(source) === target)
+          throw new UsageError(`${JSON.stringify(source)} is the store being merged into (--store)`);
       }
       const to = new RunStore(target);
       let copied = 0;
@@ -55,6 +57,8 @@ export function mergeCommand(): Command {
       } finally {
         to.close();
       }
-      process.stdout.write(`merged ${copied} runs from ${sources.length} stores into ${target}${present ? ` (${present} were already there)` : ''}\n`);
+      process.stdout.write(
+        `merged ${copied} runs from ${sources.length} stores into ${target}${present ? ` (${present} were already there)` : ''}\n`,
+      );
     });
 }

@@ -14,7 +14,8 @@ export function printPlan(specs: Parameters<typeof makePlan>[0], json: boolean):
   const lines: string[] = [];
   for (const spec of specs) {
     lines.push(`sweep ${spec.name}${spec.batch ? ` (batch ${spec.batch})` : ''} at scale ${scaleLabel(spec.scale)}`);
-    for (const run of plan.runs.filter((r) => r.sweep === spec.name)) lines.push(`  ${String(run.index).padStart(width)}  ${pointLabel(run)}`);
+    for (const run of plan.runs.filter((r) => r.sweep === spec.name))
+      lines.push(`  ${String(run.index).padStart(width)}  ${pointLabel(run)}`);
   }
   const last = plan.runs.length - 1;
   lines.push(

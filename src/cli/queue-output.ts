@@ -14,26 +14,35 @@ import { sweepProgress, sweepResults } from './sweep-output.js';
 /** --queue for the commands that only make sense with one; from TOYMODELS_QUEUE if not given, which
  * keeps a password out of the process list. */
 export const queueOption = (): Option =>
-  new Option('--queue <url>', 'the queue: redis://[USER:PASSWORD@]HOST[:PORT][/DB], or rediss:// for TLS').env('TOYMODELS_QUEUE').makeOptionMandatory();
+  new Option('--queue <url>', 'the queue: redis://[USER:PASSWORD@]HOST[:PORT][/DB], or rediss:// for TLS')
+    .env('TOYMODELS_QUEUE')
+    .makeOptionMandatory();
 
 export const say = (line: string): void => {
   process.stderr.write(`toymodels: ${line}\n`);
 };
 
-export const openSession = (address: QueueAddress): QueueSession => openQueue(address, say, (line) => fail(line, EXIT_USAGE));
+export const openSession = (address: QueueAddress): QueueSession =>
+  openQueue(address, say, (line) => fail(line, EXIT_USAGE));
 
 /** Ctrl-C while gathering: the runs stay queued and keep training; say how to gather them later. */
 function onInterrupt(session: QueueSession, names: string[], cleanup: () => void): () => void {
   const handler = () => {
     cleanup();
-    say(`interrupted: the runs stay queued; gather them with: toymodels collect --queue ${session.address.shown} ${names.join(' ')}`);
+    say(
+      `interrupted: the runs stay queued; gather them with: toymodels collect --queue ${session.address.shown} ${names.join(' ')}`,
+    );
     process.exit(130);
   };
   process.once('SIGINT', handler);
   return () => process.off('SIGINT', handler);
 }
 
-export async function queueSweeps(specs: SweepSpec[], address: QueueAddress, opts: Record<string, unknown>): Promise<void> {
+export async function queueSweeps(
+  specs: SweepSpec[],
+  address: QueueAddress,
+  opts: Record<string, unknown>,
+): Promise<void> {
   const store = new RunStore(String(opts.store));
   const session = openSession(address);
   try {
@@ -43,7 +52,10 @@ export async function queueSweeps(specs: SweepSpec[], address: QueueAddress, opt
     if (opts.wait === false) {
       const hint = (name: string) => `toymodels collect --queue ${address.shown} ${name} --store ${String(opts.store)}`;
       if (opts.json) process.stdout.write(`${JSON.stringify(queued.length === 1 ? queued[0] : queued)}\n`);
-      else process.stdout.write(queued.map((q) => `sweep ${q.sweep}: ${q.runs} runs queued; gather them with: ${hint(q.sweep)}\n`).join(''));
+      else
+        process.stdout.write(
+          queued.map((q) => `sweep ${q.sweep}: ${q.runs} runs queued; gather them with: ${hint(q.sweep)}\n`).join(''),
+        );
       return;
     }
     await showSweeps(session, store, specs, { json: Boolean(opts.json), wait: true });
@@ -53,20 +65,31 @@ export async function queueSweeps(specs: SweepSpec[], address: QueueAddress, opt
   }
 }
 
-const onFailed = (sweep: string, point: number, jobId: string, reason: string) => say(`${jobId} (sweep ${sweep}, point ${point}) failed on the workers: ${reason}`);
+const onFailed = (sweep: string, point: number, jobId: string, reason: string) =>
+  say(`${jobId} (sweep ${sweep}, point ${point}) failed on the workers: ${reason}`);
 
 /** The summary of every gathered sweep; exit 1 if any job failed on the workers. */
 function report(result: GatherResult, json: boolean): void {
   const output = sweepResults(json);
   for (const { spec, outcomes } of result.sweeps) output.add(spec, outcomes);
   output.end();
-  if (result.failures.length) fail(`${result.failures.length} run(s) failed on the workers; the first: ${result.failures[0]}`, EXIT_FAILURE);
+  if (result.failures.length)
+    fail(`${result.failures.length} run(s) failed on the workers; the first: ${result.failures[0]}`, EXIT_FAILURE);
 }
 
 /** Gathers the sweeps one after another, each with a local sweep's progress bars. */
-export async function showSweeps(session: QueueSession, store: RunStore, specs: SweepSpec[], opts: { json: boolean; wait: boolean }): Promise<void> {
+export async function showSweeps(
+  session: QueueSession,
+  store: RunStore,
+  specs: SweepSpec[],
+  opts: { json: boolean; wait: boolean },
+): Promise<void> {
   let current: { stop: () => void } | undefined;
-  const release = onInterrupt(session, specs.map((s) => s.name), () => current?.stop());
+  const release = onInterrupt(
+    session,
+    specs.map((s) => s.name),
+    () => current?.stop(),
+  );
   try {
     const result = await gatherSweeps(session, store, specs, {
       wait: opts.wait,
@@ -81,7 +104,12 @@ export async function showSweeps(session: QueueSession, store: RunStore, specs: 
 }
 
 /** Gathers every sweep in the queue, or the named ones, with a line per stored run. */
-export async function showAny(session: QueueSession, store: RunStore, names: string[], opts: { json: boolean; wait: boolean }): Promise<void> {
+export async function showAny(
+  session: QueueSession,
+  store: RunStore,
+  names: string[],
+  opts: { json: boolean; wait: boolean },
+): Promise<void> {
   const release = onInterrupt(session, names, () => {});
   try {
     const result = await gatherAny(session, store, names, {
@@ -90,7 +118,9 @@ export async function showAny(session: QueueSession, store: RunStore, names: str
       onNote: say,
       onStored: (spec, point, id, summary) => {
         const values = pointLabel(sweepPoints(spec)[point] ?? { values: {} });
-        say(`stored ${spec.name} ${values}: ${summary.status}, loss ${formatMetric(summary.data_loss)}, mono/N ${formatMetric(summary.monosemantic_per_feature, 3)} (${id})`);
+        say(
+          `stored ${spec.name} ${values}: ${summary.status}, loss ${formatMetric(summary.data_loss)}, mono/N ${formatMetric(summary.monosemantic_per_feature, 3)} (${id})`,
+        );
       },
       onPending: (pending) => say(`${pending} runs still queued or training`),
     });

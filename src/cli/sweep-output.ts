@@ -14,7 +14,13 @@ export function sweepProgress(spec: SweepSpec): SweepEvents & { stop: () => void
   const tty = process.stderr.isTTY;
   const multi = tty
     ? new cliProgress.MultiBar(
-        { stream: process.stderr, hideCursor: true, fps: 5, clearOnComplete: false, format: '{label} |{bar}| {value}/{total} {unit} | {info}' },
+        {
+          stream: process.stderr,
+          hideCursor: true,
+          fps: 5,
+          clearOnComplete: false,
+          format: '{label} |{bar}| {value}/{total} {unit} | {info}',
+        },
         cliProgress.Presets.shades_classic,
       )
     : undefined;
@@ -32,18 +38,27 @@ export function sweepProgress(spec: SweepSpec): SweepEvents & { stop: () => void
     const seconds = rate() > 0 ? (totalSamples - trained()) / rate() : NaN;
     if (!Number.isFinite(seconds)) return '-';
     const m = Math.floor(seconds / 60);
-    return m >= 60 ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m` : `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+    return m >= 60
+      ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`
+      : `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
   };
   const info = () => `${Math.round(rate())} samples/s | ETA ${eta()}`;
   return {
     onPlan: (todo, kept) => {
       total = todo.length;
       totalSamples = todo.reduce((n, p) => n + 2 ** (p.config.log2_batch_size + p.config.log2_training_steps), 0);
-      process.stderr.write(`sweep ${spec.name} at ${scaleLabel(spec.scale)}: ${todo.length} runs to train, ${kept} kept from earlier\n`);
+      process.stderr.write(
+        `sweep ${spec.name} at ${scaleLabel(spec.scale)}: ${todo.length} runs to train, ${kept} kept from earlier\n`,
+      );
       overall = multi?.create(total, 0, { label: 'sweep', unit: 'runs', info: info() });
     },
     onRunStart: (point) => {
-      bars.set(point.index, multi?.create(2 ** point.config.log2_training_steps, 0, { label: `  ${pointLabel(point)}`, unit: 'steps', info: '' })!);
+      const bar = multi?.create(2 ** point.config.log2_training_steps, 0, {
+        label: `  ${pointLabel(point)}`,
+        unit: 'steps',
+        info: '',
+      });
+      if (bar) bars.set(point.index, bar);
     },
     onRunProgress: (point, p) => {
       samples.set(point.index, p.step * batchSize(point.config));
@@ -70,7 +85,11 @@ export function sweepTable(spec: SweepSpec, outcomes: SweepOutcome[]): string {
   const header = [...spec.variables.map((v) => v.field), ...SUMMARY_HEADER];
   const rows = summaryRows(spec, outcomes);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const diverged = outcomes.filter((o) => o.run?.status === 'diverged');
   return [
     `sweep ${spec.name}${spec.batch ? ` (batch ${spec.batch})` : ''} at scale ${scaleLabel(spec.scale)}`,
@@ -103,7 +122,10 @@ export function sweepJson(spec: SweepSpec, outcomes: SweepOutcome[]): object {
 
 /** Prints sweeps' results as each is done: a summary table each, or with --json one object (an
  * array of them for several sweeps) once all are done. */
-export function sweepResults(json: boolean): { add: (spec: SweepSpec, outcomes: SweepOutcome[]) => void; end: () => void } {
+export function sweepResults(json: boolean): {
+  add: (spec: SweepSpec, outcomes: SweepOutcome[]) => void;
+  end: () => void;
+} {
   const results: object[] = [];
   return {
     add: (spec, outcomes) => {

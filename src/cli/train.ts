@@ -55,7 +55,9 @@ function joinSweep(store: RunStore, spec: SweepSpec, point: SweepPoint, json: bo
   if (done) {
     // A scheduler may run an index again (a requeued Slurm task): the point's run is kept.
     const line = `run ${done.run.id} (sweep ${spec.name}, point ${point.index}) is already stored: ${done.run.status}`;
-    process.stdout.write(json ? `${JSON.stringify({ id: done.run.id, ...link, status: done.run.status, skipped: true })}\n` : `${line}\n`);
+    process.stdout.write(
+      json ? `${JSON.stringify({ id: done.run.id, ...link, status: done.run.status, skipped: true })}\n` : `${line}\n`,
+    );
     return undefined;
   }
   // The scheduler runs each index once at a time, so a point's run still `running` was killed.
@@ -71,10 +73,14 @@ export function trainCommand(): Command {
     .addOption(new Option('--threads <n>', `ORT intra-op threads (default: all cores, ${availableParallelism()} here)`))
     .addOption(storeOption())
     .option('--json', 'print one JSON object with the result on stdout', false)
-    .option('--from-plan <file>', 'train one run of a plan file (written by sweep/batch --plan --json) into its sweep in the store; with --index')
+    .option(
+      '--from-plan <file>',
+      'train one run of a plan file (written by sweep/batch --plan --json) into its sweep in the store; with --index',
+    )
     .option('--index <i>', 'with --from-plan: which run, from 0 (e.g. $SLURM_ARRAY_TASK_ID, $JOB_COMPLETION_INDEX)')
     .action(async (opts: Record<string, unknown>) => {
-      if (opts.index !== undefined && opts.fromPlan === undefined) throw new UsageError('--index is for --from-plan FILE');
+      if (opts.index !== undefined && opts.fromPlan === undefined)
+        throw new UsageError('--index is for --from-plan FILE');
       const plan = opts.fromPlan !== undefined ? plannedRun(opts) : undefined;
       const cfg = plan ? plan.point.config : configFromOptions(opts);
       const threads = positiveInt('threads', opts.threads) ?? availableParallelism();
@@ -106,7 +112,8 @@ export function trainCommand(): Command {
           ].join('\n') + '\n',
         );
       }
-      if (run.summary.status === 'diverged') fail(`run ${run.id} diverged: the loss was not finite at step ${run.summary.diverged_at_step}`, EXIT_DIVERGED);
+      if (run.summary.status === 'diverged')
+        fail(`run ${run.id} diverged: the loss was not finite at step ${run.summary.diverged_at_step}`, EXIT_DIVERGED);
     });
   return cmd;
 }

@@ -20,7 +20,12 @@ export function workerCommand(): Command {
     .addOption(new Option('--jobs <n>', 'runs trained at once (default: the measured best split of the cores)'))
     .addOption(new Option('--threads <n>', 'ORT threads per run (default: cores / jobs)'))
     .addOption(new Option('--device <name>', 'where the graphs run: cpu or webgpu').default('cpu'))
-    .addOption(new Option('--stall-timeout <seconds>', "how long a run's lock lasts unrenewed: a worker killed or cut off for this long loses its runs to the other workers").default('30'))
+    .addOption(
+      new Option(
+        '--stall-timeout <seconds>',
+        "how long a run's lock lasts unrenewed: a worker killed or cut off for this long loses its runs to the other workers",
+      ).default('30'),
+    )
     .action(async (opts: Record<string, unknown>) => {
       const address = parseQueueAddress(String(opts.queue));
       const device = await deviceFromOptions(opts);

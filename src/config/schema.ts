@@ -21,11 +21,19 @@ export const runConfigSchema = z.object({
   N: positiveInt.default(512).describe('number of features'),
   m: positiveInt.default(64).describe('embedding dimensions (the bottleneck)'),
   k: positiveInt.default(1024).describe('number of neurons'),
-  eps: z.number().gt(0, 'must be in (0, 1]').lte(1, 'must be in (0, 1]').default(1 / 64).describe('mean feature frequency'),
+  eps: z
+    .number()
+    .gt(0, 'must be in (0, 1]')
+    .lte(1, 'must be in (0, 1]')
+    .default(1 / 64)
+    .describe('mean feature frequency'),
   log2_batch_size: nonNegativeInt.max(20, 'must be at most 20').default(8).describe('log2 of the samples per step'),
   log2_training_steps: nonNegativeInt.max(30, 'must be at most 30').default(15).describe('log2 of the training steps'),
   learning_rate: nonNegative.default(0.003).describe('base learning rate'),
-  sample_kind: z.enum(SAMPLE_KINDS, { error: `must be one of ${SAMPLE_KINDS.join(', ')}` }).default('equal').describe('feature distribution: equal or power_law'),
+  sample_kind: z
+    .enum(SAMPLE_KINDS, { error: `must be one of ${SAMPLE_KINDS.join(', ')}` })
+    .default('equal')
+    .describe('feature distribution: equal or power_law'),
   task: z
     .enum([...TASKS, ...Object.keys(TASK_ALIASES)] as [string, ...string[]], {
       error: `must be one of ${[...TASKS, ...Object.keys(TASK_ALIASES)].join(', ')}`,
@@ -34,12 +42,30 @@ export const runConfigSchema = z.object({
     .default('decoder')
     .describe('decoder (autoencoder), re-projector (random_proj) or abs'),
   decay: nonNegative.default(0).describe('bias decay rate (first half of training)'),
-  initial_bias: z.number().finite('must be a finite number').default(0).describe('offset added to every first-layer bias'),
-  nonlinearity: z.enum(NONLINEARITIES, { error: `must be one of ${NONLINEARITIES.join(', ')}` }).default('ReLU').describe('activation: ReLU, GeLU (exact) or SoLU (z e^z)'),
+  initial_bias: z
+    .number()
+    .finite('must be a finite number')
+    .default(0)
+    .describe('offset added to every first-layer bias'),
+  nonlinearity: z
+    .enum(NONLINEARITIES, { error: `must be one of ${NONLINEARITIES.join(', ')}` })
+    .default('ReLU')
+    .describe('activation: ReLU, GeLU (exact) or SoLU (z e^z)'),
   reg: nonNegative.default(0).describe('L1 regularisation strength on the activations'),
-  seed: nonNegativeInt.max(2 ** 32 - 1, 'must be below 2^32').default(0).describe('random seed'),
-  optimizer: z.enum(OPTIMIZERS, { error: `must be one of ${OPTIMIZERS.join(', ')}` }).default('lamb').describe('optimiser: lamb (the paper), adam, adamw or sgd'),
-  schedule: z.enum(SCHEDULES, { error: `must be one of ${SCHEDULES.join(', ')}` }).default('paper').describe('learning-rate schedule: paper (cosine with period 1024 steps), constant or cosine (one decay over the run)'),
+  seed: nonNegativeInt
+    .max(2 ** 32 - 1, 'must be below 2^32')
+    .default(0)
+    .describe('random seed'),
+  optimizer: z
+    .enum(OPTIMIZERS, { error: `must be one of ${OPTIMIZERS.join(', ')}` })
+    .default('lamb')
+    .describe('optimiser: lamb (the paper), adam, adamw or sgd'),
+  schedule: z
+    .enum(SCHEDULES, { error: `must be one of ${SCHEDULES.join(', ')}` })
+    .default('paper')
+    .describe(
+      'learning-rate schedule: paper (cosine with period 1024 steps), constant or cosine (one decay over the run)',
+    ),
   warmup_steps: nonNegativeInt.default(0).describe('linear warm-up steps before the schedule'),
   weight_decay: nonNegative.default(0.01).describe('AdamW weight decay (adamw only)'),
 });
@@ -63,7 +89,8 @@ export class ConfigError extends Error {
 /** Validates a partial config, fills defaults, and throws a ConfigError naming the first bad field. */
 export function parseRunConfig(input: Record<string, unknown>): RunConfig {
   for (const key of Object.keys(input)) {
-    if (!(key in runConfigSchema.shape)) throw new ConfigError(key, input[key], `unknown field; known: ${CONFIG_FIELDS.join(', ')}`);
+    if (!(key in runConfigSchema.shape))
+      throw new ConfigError(key, input[key], `unknown field; known: ${CONFIG_FIELDS.join(', ')}`);
   }
   const result = runConfigSchema.safeParse(input);
   if (result.success) return result.data;

@@ -68,7 +68,8 @@ export class FeatureSampler {
   }
 
   private clear(v: Float32Array, batch: number): void {
-    if (!Number.isInteger(batch) || batch < 0) throw new RangeError(`batch must be a non-negative integer, got ${batch}`);
+    if (!Number.isInteger(batch) || batch < 0)
+      throw new RangeError(`batch must be a non-negative integer, got ${batch}`);
     if (v.length < batch * this.n) throw new RangeError(`buffer holds ${v.length} floats, need ${batch * this.n}`);
     if (v !== this.buffer) {
       v.fill(0);
@@ -103,7 +104,7 @@ export class FeatureSampler {
     let count = this.count;
     for (let row = 0; row < batch; row++) {
       const base = row * n;
-      for (let j = head[row]; j !== -1; ) {
+      for (let j = head[row]; j !== -1;) {
         const after = next[j];
         v[base + j] += sign * rng.float();
         if (count === written.length) {

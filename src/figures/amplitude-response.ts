@@ -76,7 +76,8 @@ export function amplitudeCurves(
     const same = r.amplitude.length === amplitude.length && amplitude.every((a, i) => r.amplitude[i] === a);
     if (!same) throw new Error('amplitudeCurves: the responses must share their amplitudes');
     for (const s of SERIES) {
-      if (r[s.key].length !== amplitude.length) throw new Error(`amplitudeCurves: ${s.key} has ${r[s.key].length} values, not ${amplitude.length}`);
+      if (r[s.key].length !== amplitude.length)
+        throw new Error(`amplitudeCurves: ${s.key} has ${r[s.key].length} values, not ${amplitude.length}`);
     }
   }
   const curve = (key: (typeof SERIES)[number]['key']): AmplitudeCurve => {
@@ -96,10 +97,20 @@ export function amplitudeCurves(
     }
     return out;
   };
-  return { amplitude, full: curve('full'), negative_bias: curve('negative_bias'), positive_bias: curve('positive_bias'), features: responses.length };
+  return {
+    amplitude,
+    full: curve('full'),
+    negative_bias: curve('negative_bias'),
+    positive_bias: curve('positive_bias'),
+    features: responses.length,
+  };
 }
 
-const MARK_TITLE_NOTE: Record<RunMark, string> = { ok: '', diverged: ' (diverged)', 'never-learned': ' (never learned)' };
+const MARK_TITLE_NOTE: Record<RunMark, string> = {
+  ok: '',
+  diverged: ' (diverged)',
+  'never-learned': ' (never learned)',
+};
 
 /** The amplitude response of each run, one panel per run. */
 export function amplitudeResponse(input: AmplitudeResponseInput): TopLevelSpec {
@@ -125,7 +136,11 @@ export function amplitudeResponse(input: AmplitudeResponseInput): TopLevelSpec {
     scale: { domain: [0, 1], nice: false },
     axis: { title: 'input amplitude a', labelExpr: NUMBER_LABEL_EXPR },
   };
-  const y = { type: 'quantitative', scale: { domain }, axis: { title: 'output for the feature', labelExpr: NUMBER_LABEL_EXPR } };
+  const y = {
+    type: 'quantitative',
+    scale: { domain },
+    axis: { title: 'output for the feature', labelExpr: NUMBER_LABEL_EXPR },
+  };
   const color = {
     field: 'series',
     type: 'nominal',
@@ -135,7 +150,12 @@ export function amplitudeResponse(input: AmplitudeResponseInput): TopLevelSpec {
   };
   const identity: Spec[] = [
     {
-      data: { values: [{ amplitude: 0, y: 0 }, { amplitude: 1, y: 1 }] },
+      data: {
+        values: [
+          { amplitude: 0, y: 0 },
+          { amplitude: 1, y: 1 },
+        ],
+      },
       mark: { type: 'line', color: '#888', strokeDash: [5, 4], strokeWidth: 1.2 },
       encoding: { x, y: { ...y, field: 'y' } },
     },
@@ -154,7 +174,10 @@ export function amplitudeResponse(input: AmplitudeResponseInput): TopLevelSpec {
       {
         data: { values: panelRows[i] },
         layer: [
-          { mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color } },
+          {
+            mark: { type: 'area', opacity: 0.18 },
+            encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color },
+          },
           {
             mark: { type: 'line', strokeWidth: 1.8 },
             encoding: {

@@ -3,7 +3,15 @@
 // monosemantic count (its monosemantic neurons come first in heat-map order). A few runs have
 // biases far from the rest (down to -40 where most lie within ±2), so the y range is robust.
 import type { TopLevelSpec } from 'vega-lite';
-import { colorDatum, colorScaleKind, markDashEncoding, markNotes, sweepColorEncoding, topLevel, type Spec } from './common.js';
+import {
+  colorDatum,
+  colorScaleKind,
+  markDashEncoding,
+  markNotes,
+  sweepColorEncoding,
+  topLevel,
+  type Spec,
+} from './common.js';
 import { formatNumber, MEASURE_LABELS, fieldLabel } from './labels.js';
 import type { FigureOptions, RunMark, SweepValue, SweptField } from './types.js';
 
@@ -45,7 +53,8 @@ export interface BiasRange {
  * the runs the range is fitted to; `outside` counts the biases of every run.
  */
 export function biasRange(runs: readonly ArrayLike<number>[], fitted: readonly ArrayLike<number>[] = runs): BiasRange {
-  const finite = (rs: readonly ArrayLike<number>[]) => Float64Array.from(rs.flatMap((b) => Array.from(b).filter(Number.isFinite))).sort();
+  const finite = (rs: readonly ArrayLike<number>[]) =>
+    Float64Array.from(rs.flatMap((b) => Array.from(b).filter(Number.isFinite))).sort();
   const all = finite(runs);
   const fit = finite(fitted);
   if (fit.length === 0) return { domain: [-1, 1], outside: 0 };
@@ -68,7 +77,10 @@ export function biasRangeNote(r: BiasRange): string[] {
   if (r.outside === 0) return [];
   // The axis labels print minus signs as U+2212; so does the note.
   const fmt = (v: number) => formatNumber(v).replace('-', '−');
-  const extremes = [r.lowest !== undefined ? `lowest ${fmt(r.lowest)}` : '', r.highest !== undefined ? `highest ${fmt(r.highest)}` : ''].filter(Boolean);
+  const extremes = [
+    r.lowest !== undefined ? `lowest ${fmt(r.lowest)}` : '',
+    r.highest !== undefined ? `highest ${fmt(r.highest)}` : '',
+  ].filter(Boolean);
   return [`${r.outside} ${r.outside === 1 ? 'bias' : 'biases'} outside the range not shown (${extremes.join(', ')})`];
 }
 
@@ -89,14 +101,22 @@ export function biasPlot(input: BiasPlotInput): TopLevelSpec {
     }
   });
   const single = !input.sweep && input.runs.length === 1;
-  const color: Spec = single ? { value: '#4c78a8' } : sweepColorEncoding(field, values, input.sweep?.label ?? (input.sweep ? undefined : 'run'));
+  const color: Spec = single
+    ? { value: '#4c78a8' }
+    : sweepColorEncoding(field, values, input.sweep?.label ?? (input.sweep ? undefined : 'run'));
   // A diverged run's biases can be huge: the range fits the other runs, when there are others.
-  const ranged = input.runs.some((r) => r.mark !== 'diverged') ? input.runs.filter((r) => r.mark !== 'diverged') : input.runs;
-  const range = biasRange(input.runs.map((r) => r.biases), ranged.map((r) => r.biases));
+  const ranged = input.runs.some((r) => r.mark !== 'diverged')
+    ? input.runs.filter((r) => r.mark !== 'diverged')
+    : input.runs;
+  const range = biasRange(
+    input.runs.map((r) => r.biases),
+    ranged.map((r) => r.biases),
+  );
   // Drawn clipped; a value far outside is held near the plot, where a renderer can still draw it.
   const span = range.domain[1] - range.domain[0];
   for (const row of rows) {
-    if (typeof row.bias === 'number') row.bias = Math.min(range.domain[1] + span, Math.max(range.domain[0] - span, row.bias));
+    if (typeof row.bias === 'number')
+      row.bias = Math.min(range.domain[1] + span, Math.max(range.domain[0] - span, row.bias));
   }
   const maxK = Math.max(...input.runs.map((r) => r.biases.length));
   const x: Spec = {
@@ -110,28 +130,43 @@ export function biasPlot(input: BiasPlotInput): TopLevelSpec {
     mark: { type: 'line', strokeWidth: 1, opacity: 0.85, clip: true },
     encoding: {
       x,
-      y: { field: 'bias', type: 'quantitative', scale: { domain: range.domain, nice: false, zero: false }, axis: { title: MEASURE_LABELS.bias } },
+      y: {
+        field: 'bias',
+        type: 'quantitative',
+        scale: { domain: range.domain, nice: false, zero: false },
+        axis: { title: MEASURE_LABELS.bias },
+      },
       color,
       detail: { field: 'run', type: 'nominal' },
       ...(marks.some((m) => m !== 'ok') ? { strokeDash: markDashEncoding() } : {}),
     },
   };
   const monoRows = input.runs.flatMap((run, i) =>
-    run.mono === undefined ? [] : [{ run: ids[i], value: colorDatum(kind, values[i]!), mono: run.mono, label: `mono = ${run.mono}` }],
+    run.mono === undefined
+      ? []
+      : [{ run: ids[i], value: colorDatum(kind, values[i]!), mono: run.mono, label: `mono = ${run.mono}` }],
   );
   const layer: Spec[] = [
-    { data: { values: [{ x: 0 }] }, mark: { type: 'rule', color: '#999', strokeWidth: 1 }, encoding: { y: { datum: 0, type: 'quantitative' } } },
+    {
+      data: { values: [{ x: 0 }] },
+      mark: { type: 'rule', color: '#999', strokeWidth: 1 },
+      encoding: { y: { datum: 0, type: 'quantitative' } },
+    },
     line,
     nRule(input.N),
   ];
   if (monoRows.length) layer.push(monoRules(monoRows, color, single));
   const notes = [
-    ...(monoRows.length && !single ? ["dotted rules: each run's number of monosemantic neurons, which come first in heat-map order"] : []),
+    ...(monoRows.length && !single
+      ? ["dotted rules: each run's number of monosemantic neurons, which come first in heat-map order"]
+      : []),
     ...biasRangeNote(range),
     ...markNotes(marks),
   ];
   const body: Spec = { width: input.width ?? 460, height: input.height ?? 260, layer };
-  const title = input.sweep ? `Biases in heat-map order: ${input.sweep.label ?? fieldLabel(input.sweep.field)} sweep` : 'Biases in heat-map order';
+  const title = input.sweep
+    ? `Biases in heat-map order: ${input.sweep.label ?? fieldLabel(input.sweep.field)} sweep`
+    : 'Biases in heat-map order';
   return topLevel(input, title, body, notes);
 }
 
@@ -140,7 +175,10 @@ function nRule(N: number): Spec {
   return {
     data: { values: [{ x: N, label: `N = ${N}` }] },
     layer: [
-      { mark: { type: 'rule', strokeDash: [4, 3], color: '#333', strokeWidth: 1.2 }, encoding: { x: { field: 'x', type: 'quantitative' } } },
+      {
+        mark: { type: 'rule', strokeDash: [4, 3], color: '#333', strokeWidth: 1.2 },
+        encoding: { x: { field: 'x', type: 'quantitative' } },
+      },
       {
         mark: { type: 'text', align: 'center', baseline: 'bottom', dy: -3, fontSize: 11, color: '#333' },
         encoding: { x: { field: 'x', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } },
@@ -152,7 +190,10 @@ function nRule(N: number): Spec {
 /** A dotted rule at each run's monosemantic count, in the run's colour; labelled when there is one run. */
 function monoRules(rows: Record<string, unknown>[], color: Spec, labelled: boolean): Spec {
   const x: Spec = { field: 'mono', type: 'quantitative' };
-  const rule: Spec = { mark: { type: 'rule', strokeDash: [1.5, 2.5], strokeWidth: 1.5 }, encoding: { x, color, detail: { field: 'run', type: 'nominal' } } };
+  const rule: Spec = {
+    mark: { type: 'rule', strokeDash: [1.5, 2.5], strokeWidth: 1.5 },
+    encoding: { x, color, detail: { field: 'run', type: 'nominal' } },
+  };
   // One line above the N label, so the two never overlap however close mono is to N.
   const label: Spec = {
     mark: { type: 'text', align: 'center', baseline: 'bottom', dy: -17, fontSize: 11 },

@@ -138,7 +138,14 @@ export function sweepColorEncoding(field: string, values: readonly SweepValue[],
   }
   const legend: Spec =
     distinct.length <= MAX_SYMBOL_LEGEND
-      ? { title, type: 'symbol', values: distinct, labelExpr: valueLabelExpr(distinct), symbolStrokeWidth: 3, symbolOpacity: 1 }
+      ? {
+          title,
+          type: 'symbol',
+          values: distinct,
+          labelExpr: valueLabelExpr(distinct),
+          symbolStrokeWidth: 3,
+          symbolOpacity: 1,
+        }
       : { title, type: 'gradient', labelExpr: NUMBER_LABEL_EXPR, gradientLength: 160 };
   return {
     field: 'value',
@@ -178,11 +185,20 @@ export function markDashEncoding(): Spec {
  * What the marks mean, as subtitle notes; empty when every run is `ok`. `drawn` overrides how a
  * figure draws a mark (default: diverged dashed, never learned dotted).
  */
-export function markNotes(marks: readonly (RunMark | undefined)[], drawn: { diverged?: string; 'never-learned'?: string } = {}): string[] {
+export function markNotes(
+  marks: readonly (RunMark | undefined)[],
+  drawn: { diverged?: string; 'never-learned'?: string } = {},
+): string[] {
   const notes: string[] = [];
   const count = (m: RunMark) => marks.filter((x) => x === m).length;
-  if (count('diverged')) notes.push(`${drawn.diverged ?? 'dashed'}: diverged (${count('diverged')} run${count('diverged') > 1 ? 's' : ''}; drawn up to its divergence)`);
-  if (count('never-learned')) notes.push(`${drawn['never-learned'] ?? 'dotted'}: never learned, final loss within 5% of the zero-output loss (${count('never-learned')} run${count('never-learned') > 1 ? 's' : ''})`);
+  if (count('diverged'))
+    notes.push(
+      `${drawn.diverged ?? 'dashed'}: diverged (${count('diverged')} run${count('diverged') > 1 ? 's' : ''}; drawn up to its divergence)`,
+    );
+  if (count('never-learned'))
+    notes.push(
+      `${drawn['never-learned'] ?? 'dotted'}: never learned, final loss within 5% of the zero-output loss (${count('never-learned')} run${count('never-learned') > 1 ? 's' : ''})`,
+    );
   return notes;
 }
 
@@ -193,5 +209,11 @@ export function markNotes(marks: readonly (RunMark | undefined)[], drawn: { dive
 export function pointMarkNotes(marks: readonly (RunMark | undefined)[]): string[] {
   const diverged = marks.filter((m) => m === 'diverged').length;
   const left = diverged ? [`left out: ${diverged} diverged run${diverged > 1 ? 's' : ''} (values not finite)`] : [];
-  return [...left, ...markNotes(marks.filter((m) => m === 'never-learned'), { 'never-learned': 'open points' })];
+  return [
+    ...left,
+    ...markNotes(
+      marks.filter((m) => m === 'never-learned'),
+      { 'never-learned': 'open points' },
+    ),
+  ];
 }

@@ -25,9 +25,17 @@ export interface FinalMeasures {
 const losses = (run: SweepRunData): number[] => run.losses.loss.map((l) => (l === null ? NaN : l));
 
 export function finalMeasures(run: SweepRunData): FinalMeasures {
-  const last = run.series.reduce<SeriesData | undefined>((a, s) => (a === undefined || s.step > a.step ? s : a), undefined);
+  const last = run.series.reduce<SeriesData | undefined>(
+    (a, s) => (a === undefined || s.step > a.step ? s : a),
+    undefined,
+  );
   const loss = finalLoss(losses(run), run.status === 'diverged');
-  const mark: RunMark = run.status === 'diverged' ? 'diverged' : neverLearned(loss.last8.mean, run.zero_output_loss) ? 'never-learned' : 'ok';
+  const mark: RunMark =
+    run.status === 'diverged'
+      ? 'diverged'
+      : neverLearned(loss.last8.mean, run.zero_output_loss)
+        ? 'never-learned'
+        : 'ok';
   return { mark, loss, ...(last ? { snapshot: last } : {}) };
 }
 
@@ -58,7 +66,10 @@ const seedsOf = (d: SweepData): number[] => [...new Set(d.runs.map((r) => r.conf
 /** A run's panel title: its swept values (and its seed when the sweep has several). */
 export function runTitle(d: SweepData, run: SweepRunData): string {
   const { field, label, fields } = colourField(d);
-  const title = fields.length === 1 ? sweptTitle(field, colourValue(d, run.values), label) : `${label} = ${colourValue(d, run.values)}`;
+  const title =
+    fields.length === 1
+      ? sweptTitle(field, colourValue(d, run.values), label)
+      : `${label} = ${colourValue(d, run.values)}`;
   return seedsOf(d).length > 1 && field !== 'seed' ? `${title}, seed ${run.config.seed}` : title;
 }
 
@@ -81,12 +92,20 @@ export function trainingInput(d: SweepData): TrainingPlotInput {
       value: colourValue(d, r.values),
       id: r.id,
       mark: runMark(r),
-      snapshots: r.series.map((s) => ({ log2_step: s.log2_step, mono_per_feature: s.monosemantic_per_feature, mean_bias: s.mean_bias })),
+      snapshots: r.series.map((s) => ({
+        log2_step: s.log2_step,
+        mono_per_feature: s.monosemantic_per_feature,
+        mean_bias: s.mean_bias,
+      })),
       losses: { steps: r.losses.steps, loss: losses(r) },
     })),
     ...(zero !== undefined ? { zeroOutputLoss: zero } : {}),
     ...(first
-      ? { steps: 2 ** first.log2_training_steps, schedule: first.schedule, decay: d.runs.some((r) => r.config.decay > 0) }
+      ? {
+          steps: 2 ** first.log2_training_steps,
+          schedule: first.schedule,
+          decay: d.runs.some((r) => r.config.decay > 0),
+        }
       : {}),
   };
 }
@@ -98,13 +117,15 @@ export function monoVsSweepInput(d: SweepData): MonoSweepInput | undefined {
   const points = d.runs.flatMap((r) => {
     const f = finalMeasures(r).snapshot;
     if (!f) return [];
-    return [{
-      value: colourValue(d, r.values),
-      mark: runMark(r),
-      mono_per_neuron: f.monosemantic_per_neuron,
-      mono_per_feature: f.monosemantic_per_feature,
-      ...(f.features_covered !== undefined ? { features_covered_per_feature: f.features_covered / r.config.N } : {}),
-    }];
+    return [
+      {
+        value: colourValue(d, r.values),
+        mark: runMark(r),
+        mono_per_neuron: f.monosemantic_per_neuron,
+        mono_per_feature: f.monosemantic_per_feature,
+        ...(f.features_covered !== undefined ? { features_covered_per_feature: f.features_covered / r.config.N } : {}),
+      },
+    ];
   });
   if (points.length === 0) return undefined;
   const N = d.runs[0]!.config.N;
@@ -120,7 +141,13 @@ export function biasPlotInput(d: SweepData): BiasPlotInput | undefined {
     N: runs[0]!.config.N,
     runs: runs.map((r) => {
       const f = finalMeasures(r);
-      return { value: colourValue(d, r.values), id: r.id, mark: f.mark, biases: r.biases!, ...(f.snapshot ? { mono: f.snapshot.monosemantic_neurons } : {}) };
+      return {
+        value: colourValue(d, r.values),
+        id: r.id,
+        mark: f.mark,
+        biases: r.biases!,
+        ...(f.snapshot ? { mono: f.snapshot.monosemantic_neurons } : {}),
+      };
     }),
   };
 }
@@ -134,7 +161,10 @@ export function gridInput(d: SweepData): GridHeatmapInput | undefined {
   if (swept.length < 2) return undefined;
   const [vy, vx] = swept as [(typeof swept)[0], (typeof swept)[0]];
   const byPoint = new Map(d.runs.map((r) => [r.point, r]));
-  const cells = new Map<string, { x: SweepValue; y: SweepValue; values: (number | null)[]; marks: (RunMark | undefined)[] }>();
+  const cells = new Map<
+    string,
+    { x: SweepValue; y: SweepValue; values: (number | null)[]; marks: (RunMark | undefined)[] }
+  >();
   for (const p of d.points) {
     const x = p.values[vx.field]!;
     const y = p.values[vy.field]!;
@@ -154,7 +184,12 @@ export function gridInput(d: SweepData): GridHeatmapInput | undefined {
     cells: [...cells.values()].map(({ x, y, values, marks }) => {
       // A cell with a missing or diverged seed is grey: its mean would hide that seed.
       const value = values.some((v) => v === null) ? null : values.reduce<number>((a, v) => a + v!, 0) / values.length;
-      return { x, y, value, ...(value !== null && marks.every((m) => m === 'never-learned') ? { mark: 'never-learned' as const } : {}) };
+      return {
+        x,
+        y,
+        value,
+        ...(value !== null && marks.every((m) => m === 'never-learned') ? { mark: 'never-learned' as const } : {}),
+      };
     }),
   };
 }
@@ -170,15 +205,17 @@ export function lossVsMonoInput(sweeps: readonly SweepData[]): LossVsMonoInput |
   const shared = fields.length === 1;
   const points = runs.flatMap(({ d, r }) => {
     const f = finalMeasures(r);
-    return [{
-      value: shared ? colourValue(d, r.values) : d.name,
-      id: r.id,
-      sweep: d.name,
-      mark: f.mark,
-      loss: f.loss.last64.mean,
-      ...(Number.isFinite(f.loss.last64.se) ? { loss_se: f.loss.last64.se } : {}),
-      mono_per_feature: f.snapshot?.monosemantic_per_feature ?? NaN,
-    }];
+    return [
+      {
+        value: shared ? colourValue(d, r.values) : d.name,
+        id: r.id,
+        sweep: d.name,
+        mark: f.mark,
+        loss: f.loss.last64.mean,
+        ...(Number.isFinite(f.loss.last64.se) ? { loss_se: f.loss.last64.se } : {}),
+        mono_per_feature: f.snapshot?.monosemantic_per_feature ?? NaN,
+      },
+    ];
   });
   // A scatter needs a finite loss and mono / N; diverged runs are only counted in its note.
   if (!points.some((p) => Number.isFinite(p.loss) && Number.isFinite(p.mono_per_feature))) return undefined;
@@ -186,7 +223,9 @@ export function lossVsMonoInput(sweeps: readonly SweepData[]): LossVsMonoInput |
   const first = colourField(sweeps[0]!);
   return {
     scale: [...new Set(sweeps.map((d) => d.scale))].join('; '),
-    sweep: shared ? { field: first.field, ...(first.label ? { label: first.label } : {}) } : { field: 'sweep', label: 'sweep' },
+    sweep: shared
+      ? { field: first.field, ...(first.label ? { label: first.label } : {}) }
+      : { field: 'sweep', label: 'sweep' },
     points,
     lossTitle: 'loss, mean of the last 64 records',
     ...(zero !== undefined ? { zeroOutputLoss: zero } : {}),
@@ -200,7 +239,15 @@ export function monoVsNOverKInput(d: SweepData): MonoVsNOverKInput | undefined {
     const f = finalMeasures(r).snapshot;
     if (!f || runMark(r) === 'diverged') return [];
     const { k, N } = r.config;
-    return [{ k, N, mark: runMark(r), mono_per_neuron: f.monosemantic_per_neuron, ...(f.features_covered !== undefined ? { features_covered_per_feature: f.features_covered / N } : {}) }];
+    return [
+      {
+        k,
+        N,
+        mark: runMark(r),
+        mono_per_neuron: f.monosemantic_per_neuron,
+        ...(f.features_covered !== undefined ? { features_covered_per_feature: f.features_covered / N } : {}),
+      },
+    ];
   });
   return points.length ? { scale: d.scale, points } : undefined;
 }
@@ -241,7 +288,8 @@ export function heatmapChoice(d: SweepData): ChosenRun[] {
   if (hi > lo && runs.length > 2) {
     const middle = (lo + hi) / 2;
     let best = 1;
-    for (let i = 2; i < runs.length - 1; i++) if (Math.abs(mono[i]! - middle) < Math.abs(mono[best]! - middle)) best = i;
+    for (let i = 2; i < runs.length - 1; i++)
+      if (Math.abs(mono[i]! - middle) < Math.abs(mono[best]! - middle)) best = i;
     add(best, 'transition');
   }
   if (hi > lo) add(mono.indexOf(hi), 'peak');
@@ -283,11 +331,13 @@ export function sweepCaption(d: SweepData): string {
   const seeds = seedsOf(d);
   const threads = [...new Set(d.runs.map((r) => r.config.threads))].sort((a, b) => a - b);
   const devices = [...new Set(d.runs.map((r) => r.config.device ?? 'cpu'))];
-  return [
-    `${configText(d)}; scale ${d.scale}`,
-    `Seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`,
-    `${threads.join(' or ')} ORT thread${threads.length === 1 && threads[0] === 1 ? '' : 's'} a run, ONNX graphs on ${devices.join(', ')}`,
-    'A neuron is monosemantic when max_j SFA / (1e-10 + Σ_j SFA) > 0.999',
-    'Loss: squared error summed over the outputs, divided by the batch; final loss: mean of the last 8 records (every 16 steps)',
-  ].join('. ') + '.';
+  return (
+    [
+      `${configText(d)}; scale ${d.scale}`,
+      `Seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`,
+      `${threads.join(' or ')} ORT thread${threads.length === 1 && threads[0] === 1 ? '' : 's'} a run, ONNX graphs on ${devices.join(', ')}`,
+      'A neuron is monosemantic when max_j SFA / (1e-10 + Σ_j SFA) > 0.999',
+      'Loss: squared error summed over the outputs, divided by the batch; final loss: mean of the last 8 records (every 16 steps)',
+    ].join('. ') + '.'
+  );
 }

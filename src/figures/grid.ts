@@ -54,9 +54,19 @@ export function gridHeatmap(input: GridHeatmapInput): TopLevelSpec {
     grid: false,
     ...(numeric ? { labelExpr: NUMBER_LABEL_EXPR } : {}),
   });
-  const x = { field: 'x', type: 'ordinal', sort: xNumeric ? 'ascending' : xs.map(String), axis: axisOf(input.x, xNumeric) };
+  const x = {
+    field: 'x',
+    type: 'ordinal',
+    sort: xNumeric ? 'ascending' : xs.map(String),
+    axis: axisOf(input.x, xNumeric),
+  };
   // Rows ascend upwards, as on a numeric y axis.
-  const y = { field: 'y', type: 'ordinal', sort: yNumeric ? 'descending' : ys.map(String), axis: axisOf(input.y, yNumeric) };
+  const y = {
+    field: 'y',
+    type: 'ordinal',
+    sort: yNumeric ? 'descending' : ys.map(String),
+    axis: axisOf(input.y, yNumeric),
+  };
   const mid = (domain[0] + domain[1]) / 2;
   const layers: Spec[] = [
     {
@@ -74,7 +84,11 @@ export function gridHeatmap(input: GridHeatmapInput): TopLevelSpec {
           field: 'value',
           type: 'quantitative',
           scale: { scheme: 'viridis', domain, nice: false, zero: false },
-          legend: { title: measure, labelExpr: NUMBER_LABEL_EXPR, gradientLength: Math.max(80, Math.min(ys.length * cellHeight, 240)) },
+          legend: {
+            title: measure,
+            labelExpr: NUMBER_LABEL_EXPR,
+            gradientLength: Math.max(80, Math.min(ys.length * cellHeight, 240)),
+          },
         },
         tooltip: [
           { field: 'x', type: xNumeric ? 'quantitative' : 'nominal', title: axisOf(input.x, xNumeric).title },
@@ -87,7 +101,14 @@ export function gridHeatmap(input: GridHeatmapInput): TopLevelSpec {
   if (input.cells.some((c) => c.mark === 'never-learned')) {
     layers.push({
       transform: [{ filter: "datum.mark === 'never-learned'" }],
-      mark: { type: 'rect', fill: null, stroke: '#fff', strokeWidth: 2, strokeDash: MARK_DASH['never-learned'], strokeOffset: 2 },
+      mark: {
+        type: 'rect',
+        fill: null,
+        stroke: '#fff',
+        strokeWidth: 2,
+        strokeDash: MARK_DASH['never-learned'],
+        strokeOffset: 2,
+      },
       encoding: { x, y },
     });
   }
@@ -97,7 +118,12 @@ export function gridHeatmap(input: GridHeatmapInput): TopLevelSpec {
       encoding: {
         x,
         y,
-        text: { condition: { test: 'datum.value === null', value: '–' }, field: 'value', type: 'quantitative', format: '.2f' },
+        text: {
+          condition: { test: 'datum.value === null', value: '–' },
+          field: 'value',
+          type: 'quantitative',
+          format: '.2f',
+        },
         color: {
           condition: [
             { test: 'datum.value === null', value: '#555' },
@@ -109,11 +135,19 @@ export function gridHeatmap(input: GridHeatmapInput): TopLevelSpec {
     });
   }
   const title = `Final ${measure}: ${axisOf(input.x, xNumeric).title} × ${axisOf(input.y, yNumeric).title}`;
-  const notes = markNotes(input.cells.map((c) => c.mark), { 'never-learned': 'dotted outline' });
-  return topLevel(input, title, {
-    width: { step: cellWidth },
-    height: { step: cellHeight },
-    data: { values: rows },
-    layer: layers,
-  }, notes);
+  const notes = markNotes(
+    input.cells.map((c) => c.mark),
+    { 'never-learned': 'dotted outline' },
+  );
+  return topLevel(
+    input,
+    title,
+    {
+      width: { step: cellWidth },
+      height: { step: cellHeight },
+      data: { values: rows },
+      layer: layers,
+    },
+    notes,
+  );
 }

@@ -43,7 +43,13 @@ export function neuronFeatureHeatmap(h: NeuronFeatureHeatmap): Spec {
 export function neuronFeatureHeatmapParts(h: NeuronFeatureHeatmap): { spec: Spec; cropNote?: string } {
   const cm = h.colormap ?? colormap('viridis');
   const { neurons, features } = shownCells(h.matrix, h);
-  const raster = matrixToPng(h.matrix, { domain: h.domain, colormap: cm, transpose: true, rows: neurons, cols: features });
+  const raster = matrixToPng(h.matrix, {
+    domain: h.domain,
+    colormap: cm,
+    transpose: true,
+    rows: neurons,
+    cols: features,
+  });
   // Nearest-neighbour scaling when the image is enlarged (cells stay crisp); smooth when shrunk.
   const smooth = h.width < neurons || h.height < features;
   const cropped = neurons < h.matrix.rows || features < h.matrix.cols;
@@ -88,7 +94,9 @@ export function neuronFeatureHeatmapParts(h: NeuronFeatureHeatmap): { spec: Spec
     },
   };
   const spec: Spec = { width: h.width, height: h.height, layer: [image, legend] };
-  const cropNote = cropped ? `first ${neurons} of ${h.matrix.rows} neurons, ${features} of ${h.matrix.cols} features` : undefined;
+  const cropNote = cropped
+    ? `first ${neurons} of ${h.matrix.rows} neurons, ${features} of ${h.matrix.cols} features`
+    : undefined;
   if (h.title) {
     const subtitle = h.subtitle ?? cropNote;
     spec.title = { text: h.title, fontSize: 12, ...(subtitle ? { subtitle, subtitleFontSize: 10 } : {}) };
@@ -110,7 +118,10 @@ function legendTicks([lo, hi]: [number, number]): number[] {
 }
 
 /** The neurons and features a heat map shows: the matrix cropped to the limits (the paper's by default). */
-export function shownCells(matrix: Matrix, limits: { maxNeurons?: number; maxFeatures?: number }): { neurons: number; features: number } {
+export function shownCells(
+  matrix: Matrix,
+  limits: { maxNeurons?: number; maxFeatures?: number },
+): { neurons: number; features: number } {
   return {
     neurons: Math.min(matrix.rows, limits.maxNeurons ?? HEATMAP_MAX_NEURONS),
     features: Math.min(matrix.cols, limits.maxFeatures ?? HEATMAP_MAX_FEATURES),
@@ -126,7 +137,11 @@ export const HEATMAP_MIN_SIDE = 128;
  * `minSide` is magnified by the smallest integer that reaches it (16 neurons are drawn 8 pixels
  * wide each), so that cells stay whole pixels when drawn nearest-neighbour.
  */
-export function exactHeatmapSize(neurons: number, features: number, minSide = HEATMAP_MIN_SIDE): { width: number; height: number; magnification: { x: number; y: number } } {
+export function exactHeatmapSize(
+  neurons: number,
+  features: number,
+  minSide = HEATMAP_MIN_SIDE,
+): { width: number; height: number; magnification: { x: number; y: number } } {
   if (!(neurons >= 1 && features >= 1)) throw new Error(`cannot size an empty heat map (${neurons} x ${features})`);
   const x = Math.max(1, Math.ceil(minSide / neurons));
   const y = Math.max(1, Math.ceil(minSide / features));
@@ -134,7 +149,12 @@ export function exactHeatmapSize(neurons: number, features: number, minSide = HE
 }
 
 /** A display size for a neurons x features heat map that keeps the cells roughly square. */
-export function heatmapSize(neurons: number, features: number, maxWidth: number, maxHeight: number): { width: number; height: number } {
+export function heatmapSize(
+  neurons: number,
+  features: number,
+  maxWidth: number,
+  maxHeight: number,
+): { width: number; height: number } {
   const aspect = neurons / features;
   let width = maxWidth;
   let height = width / aspect;
@@ -170,7 +190,9 @@ export interface HeatmapPanelOptions {
 export function heatmapPanel(matrix: Matrix, o: HeatmapPanelOptions): NeuronFeatureHeatmap {
   const { neurons, features } = shownCells(matrix, o);
   const exact = o.pixelsPerCell === 'exact';
-  const size = exact ? exactHeatmapSize(neurons, features) : heatmapSize(neurons, features, o.width ?? o.maxWidth, o.height ?? o.maxHeight);
+  const size = exact
+    ? exactHeatmapSize(neurons, features)
+    : heatmapSize(neurons, features, o.width ?? o.maxWidth, o.height ?? o.maxHeight);
   return {
     matrix,
     domain: o.domain,
@@ -185,7 +207,10 @@ export function heatmapPanel(matrix: Matrix, o: HeatmapPanelOptions): NeuronFeat
 }
 
 /** The crop limits a figure's input sets, leaving the paper's defaults where it sets none. */
-export function crop(input: { maxNeurons?: number; maxFeatures?: number }): Pick<HeatmapPanelOptions, 'maxNeurons' | 'maxFeatures'> {
+export function crop(input: {
+  maxNeurons?: number;
+  maxFeatures?: number;
+}): Pick<HeatmapPanelOptions, 'maxNeurons' | 'maxFeatures'> {
   return {
     ...(input.maxNeurons !== undefined ? { maxNeurons: input.maxNeurons } : {}),
     ...(input.maxFeatures !== undefined ? { maxFeatures: input.maxFeatures } : {}),

@@ -1,7 +1,15 @@
 // The figure definitions: plain data in, Vega-Lite spec out. Safe for the browser (no Node
 // modules); static rendering to SVG/PNG is in ./render.js, which only Node code may import.
 export * from './types.js';
-export { fieldLabel, formatMean, formatMetric, formatNumber, formatValue, sweptTitle, MEASURE_LABELS } from './labels.js';
+export {
+  fieldLabel,
+  formatMean,
+  formatMetric,
+  formatNumber,
+  formatValue,
+  sweptTitle,
+  MEASURE_LABELS,
+} from './labels.js';
 export { colorScaleKind, isLogSpaced, type ColorScaleKind } from './common.js';
 export { colormap, colorOf, lutIndex, type Colormap } from './colormap.js';
 export { matrixToPng, pngDataUrl, base64, type Raster, type RasterOptions } from './raster.js';
@@ -9,7 +17,12 @@ export { HEATMAP_MAX_NEURONS, HEATMAP_MAX_FEATURES, SFA_DOMAIN } from './heatmap
 export { trainingPlot, lossPoints, type TrainingPlotInput, type TrainingRun } from './training.js';
 export { sfaHeatmap, sfaHeatmapRow, type SfaHeatmapInput, type SfaHeatmapRowInput } from './sfa-heatmap.js';
 export { biasPlot, type BiasPlotInput, type BiasRun } from './bias.js';
-export { manyFeatureHeatmaps, manyFeatureDomain, type ManyFeatureHeatmapsInput, type ManyFeaturePanel } from './many-feature.js';
+export {
+  manyFeatureHeatmaps,
+  manyFeatureDomain,
+  type ManyFeatureHeatmapsInput,
+  type ManyFeaturePanel,
+} from './many-feature.js';
 export { sfaLinePlot, type SfaLinesInput } from './sfa-lines.js';
 export { monoVsSweep, hasKEqualsNRule, type MonoSweepInput, type MonoSweepPoint } from './mono-sweep.js';
 export { gridHeatmap, type GridCell, type GridHeatmapInput } from './grid.js';

@@ -2,7 +2,15 @@
 // monosemantic at no cost in loss". Colour is the swept value, shape the sweep when points come
 // from several; a dashed rule marks the loss of a model that outputs zero.
 import type { TopLevelSpec } from 'vega-lite';
-import { NUMBER_LABEL_EXPR, colorDatum, colorScaleKind, pointMarkNotes, sweepColorEncoding, topLevel, type Spec } from './common.js';
+import {
+  NUMBER_LABEL_EXPR,
+  colorDatum,
+  colorScaleKind,
+  pointMarkNotes,
+  sweepColorEncoding,
+  topLevel,
+  type Spec,
+} from './common.js';
 import { MEASURE_LABELS, fieldLabel } from './labels.js';
 import type { FigureOptions, RunMark, SweepValue, SweptField } from './types.js';
 
@@ -38,7 +46,8 @@ export function lossVsMono(input: LossVsMonoInput): TopLevelSpec {
   const sweepTitle = input.sweep.label ?? fieldLabel(field);
   const lossTitle = input.lossTitle ?? `final ${MEASURE_LABELS.loss}`;
   // A run whose loss is not finite has no place on the axes: count it as diverged.
-  const diverged = (p: LossVsMonoPoint) => p.mark === 'diverged' || !Number.isFinite(p.loss) || !Number.isFinite(p.mono_per_feature);
+  const diverged = (p: LossVsMonoPoint) =>
+    p.mark === 'diverged' || !Number.isFinite(p.loss) || !Number.isFinite(p.mono_per_feature);
   const marks = input.points.map((p) => (diverged(p) ? 'diverged' : p.mark));
   const drawn = input.points.filter((p) => !diverged(p));
   if (drawn.length === 0) throw new Error('lossVsMono: every run diverged, there is nothing to draw');
@@ -75,7 +84,9 @@ export function lossVsMono(input: LossVsMonoInput): TopLevelSpec {
     type: 'quantitative',
     scale: log ? { type: 'log', nice: false, padding: 12 } : { zero: false, nice: false, padding: 12 },
     // On a log axis Vega thins the labels of the 2..9 ticks itself, given a format (not a labelExpr).
-    axis: log ? { title: `${lossTitle} (log scale)`, format: '~g' } : { title: lossTitle, labelExpr: NUMBER_LABEL_EXPR },
+    axis: log
+      ? { title: `${lossTitle} (log scale)`, format: '~g' }
+      : { title: lossTitle, labelExpr: NUMBER_LABEL_EXPR },
   };
   // 5% room around the points, set by hand: pixel padding would add ticks below 0, which no ratio reaches.
   const monos = rows.map((r) => r.mono_per_feature);
@@ -87,7 +98,9 @@ export function lossVsMono(input: LossVsMonoInput): TopLevelSpec {
     axis: { title: MEASURE_LABELS.monoPerFeature, labelExpr: NUMBER_LABEL_EXPR },
   };
   const color = sweepColorEncoding(field, values, input.sweep.label);
-  const shape: Spec = bySweep ? { shape: { field: 'sweep', type: 'nominal', scale: { domain: sweeps }, legend: { title: 'sweep' } } } : {};
+  const shape: Spec = bySweep
+    ? { shape: { field: 'sweep', type: 'nominal', scale: { domain: sweeps }, legend: { title: 'sweep' } } }
+    : {};
   const tooltip = [
     { field: 'value', type: kind === 'nominal' ? 'nominal' : 'quantitative', title: sweepTitle },
     { field: 'loss', type: 'quantitative', title: lossTitle, format: '.4~g' },
@@ -115,7 +128,10 @@ export function lossVsMono(input: LossVsMonoInput): TopLevelSpec {
     layers.push({
       data: { values: [{ loss: input.zeroOutputLoss, label: 'zero output' }] },
       layer: [
-        { mark: { type: 'rule', strokeDash: [4, 3], color: '#333', strokeWidth: 1.2 }, encoding: { x: { field: 'loss', type: 'quantitative' } } },
+        {
+          mark: { type: 'rule', strokeDash: [4, 3], color: '#333', strokeWidth: 1.2 },
+          encoding: { x: { field: 'loss', type: 'quantitative' } },
+        },
         {
           mark: { type: 'text', align: 'center', baseline: 'bottom', dy: -3, fontSize: 11, color: '#333' },
           encoding: { x: { field: 'loss', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } },

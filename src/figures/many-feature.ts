@@ -2,7 +2,14 @@
 // input), one per extra-feature set, in a row with one shared colour legend.
 import type { TopLevelSpec } from 'vega-lite';
 import { topLevel } from './common.js';
-import { crop, heatmapPanel, HEATMAP_MAX_FEATURES, HEATMAP_MAX_NEURONS, neuronFeatureHeatmap, SFA_DOMAIN } from './heatmap.js';
+import {
+  crop,
+  heatmapPanel,
+  HEATMAP_MAX_FEATURES,
+  HEATMAP_MAX_NEURONS,
+  neuronFeatureHeatmap,
+  SFA_DOMAIN,
+} from './heatmap.js';
 import { MEASURE_LABELS } from './labels.js';
 import type { FigureOptions, Matrix } from './types.js';
 
@@ -27,7 +34,11 @@ export interface ManyFeatureHeatmapsInput extends FigureOptions {
 }
 
 /** The default colour domain: [0, max(1.02, largest finite value in the cropped panels)]. */
-export function manyFeatureDomain(panels: readonly ManyFeaturePanel[], maxNeurons = HEATMAP_MAX_NEURONS, maxFeatures = HEATMAP_MAX_FEATURES): [number, number] {
+export function manyFeatureDomain(
+  panels: readonly ManyFeaturePanel[],
+  maxNeurons = HEATMAP_MAX_NEURONS,
+  maxFeatures = HEATMAP_MAX_FEATURES,
+): [number, number] {
   let hi = SFA_DOMAIN[1];
   for (const p of panels) {
     const m = p.activations;

@@ -55,7 +55,8 @@ export function monoVsSweep(input: MonoSweepInput): TopLevelSpec {
     const base = { value: numeric ? p.value : String(p.value), open: p.mark === 'never-learned' };
     rows.push({ ...base, series: SERIES[0], ratio: p.mono_per_neuron });
     rows.push({ ...base, series: SERIES[1], ratio: p.mono_per_feature });
-    if (p.features_covered_per_feature !== undefined) rows.push({ ...base, series: SERIES[2], ratio: p.features_covered_per_feature });
+    if (p.features_covered_per_feature !== undefined)
+      rows.push({ ...base, series: SERIES[2], ratio: p.features_covered_per_feature });
   }
   let x: Spec;
   if (numeric) {
@@ -91,7 +92,11 @@ export function monoVsSweep(input: MonoSweepInput): TopLevelSpec {
       x,
       y,
       color,
-      shape: { field: 'series', type: 'nominal', scale: { domain: series, range: SERIES_SHAPES.slice(0, series.length) } },
+      shape: {
+        field: 'series',
+        type: 'nominal',
+        scale: { domain: series, range: SERIES_SHAPES.slice(0, series.length) },
+      },
       tooltip: [
         { field: 'value', type: numeric ? 'quantitative' : 'nominal', title },
         { field: 'series', type: 'nominal', title: 'measure' },
@@ -105,7 +110,14 @@ export function monoVsSweep(input: MonoSweepInput): TopLevelSpec {
     {
       data: { values: rows },
       layer: [
-        ...(seeds ? [{ mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { ...y, aggregate: 'min' }, y2: { field: 'ratio', aggregate: 'max' }, color } }] : []),
+        ...(seeds
+          ? [
+              {
+                mark: { type: 'area', opacity: 0.18 },
+                encoding: { x, y: { ...y, aggregate: 'min' }, y2: { field: 'ratio', aggregate: 'max' }, color },
+              },
+            ]
+          : []),
         { mark: { type: 'line', strokeWidth: 1.8 }, encoding: { x, y: { ...y, aggregate: 'mean' }, color } },
         ...(open ? [points(false), points(true)] : [points(false)]),
       ],
@@ -115,7 +127,10 @@ export function monoVsSweep(input: MonoSweepInput): TopLevelSpec {
     layers.push({
       data: { values: [{ value: input.N, label: `k = N = ${input.N}` }] },
       layer: [
-        { mark: { type: 'rule', strokeDash: [4, 3], color: '#333', strokeWidth: 1.2 }, encoding: { x: { field: 'value', type: 'quantitative' } } },
+        {
+          mark: { type: 'rule', strokeDash: [4, 3], color: '#333', strokeWidth: 1.2 },
+          encoding: { x: { field: 'value', type: 'quantitative' } },
+        },
         {
           mark: { type: 'text', align: 'center', baseline: 'bottom', dy: -3, fontSize: 11, color: '#333' },
           encoding: { x: { field: 'value', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } },
@@ -126,8 +141,15 @@ export function monoVsSweep(input: MonoSweepInput): TopLevelSpec {
   const diverged = input.points.length - drawn.length;
   const notes = [
     ...(seeds ? ['line: mean over the runs (seeds) at each value, band: their min to max'] : []),
-    ...(diverged ? [`left out: ${diverged} diverged run${diverged > 1 ? 's' : ''} (${title} = ${divergedValues.map(formatValue).join(', ')})`] : []),
-    ...markNotes(drawn.map((p) => p.mark), { 'never-learned': 'open points' }),
+    ...(diverged
+      ? [
+          `left out: ${diverged} diverged run${diverged > 1 ? 's' : ''} (${title} = ${divergedValues.map(formatValue).join(', ')})`,
+        ]
+      : []),
+    ...markNotes(
+      drawn.map((p) => p.mark),
+      { 'never-learned': 'open points' },
+    ),
   ];
   return topLevel(
     input,

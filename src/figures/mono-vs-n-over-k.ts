@@ -110,7 +110,11 @@ export function monoVsNOverK(input: MonoVsNOverKInput): TopLevelSpec {
       encoding: { x, y: { field: 'bound', type: 'quantitative' } },
     },
     // Inside the plot, just above the bound's plateau (the y domain leaves room for it).
-    text(2 ** hi, { datum: 1, type: 'quantitative' }, 'at most one neuron per feature: min(1, N/k)', { align: 'right', baseline: 'bottom', dy: -6 }),
+    text(2 ** hi, { datum: 1, type: 'quantitative' }, 'at most one neuron per feature: min(1, N/k)', {
+      align: 'right',
+      baseline: 'bottom',
+      dy: -6,
+    }),
     {
       data: { values: [{ n_over_k: 1 }] },
       mark: { type: 'rule', strokeDash: [4, 3], color: '#333', strokeWidth: 1.2 },
@@ -121,13 +125,24 @@ export function monoVsNOverK(input: MonoVsNOverKInput): TopLevelSpec {
     {
       data: { values: rows },
       layer: [
-        { mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { ...y, aggregate: 'min' }, y2: { field: 'ratio', aggregate: 'max' }, color } },
+        {
+          mark: { type: 'area', opacity: 0.18 },
+          encoding: { x, y: { ...y, aggregate: 'min' }, y2: { field: 'ratio', aggregate: 'max' }, color },
+        },
         { mark: { type: 'line', strokeWidth: 1.8 }, encoding: { x, y: { ...y, aggregate: 'mean' }, color } },
         ...(open ? [points(false), points(true)] : [points(false)]),
       ],
     },
   ];
   const seeds = new Set(drawn.map((p) => p.N / p.k)).size < drawn.length;
-  const notes = [...(seeds ? ['line: mean over the runs at each N/k, band: their min to max'] : []), ...pointMarkNotes(marks)];
-  return topLevel(input, 'Monosemantic neurons per neuron against N/k', { width: input.width ?? 420, height: input.height ?? 280, layer: layers }, notes);
+  const notes = [
+    ...(seeds ? ['line: mean over the runs at each N/k, band: their min to max'] : []),
+    ...pointMarkNotes(marks),
+  ];
+  return topLevel(
+    input,
+    'Monosemantic neurons per neuron against N/k',
+    { width: input.width ?? 420, height: input.height ?? 280, layer: layers },
+    notes,
+  );
 }

@@ -32,7 +32,8 @@ export interface Raster {
 export function matrixToPng(m: Matrix, opts: RasterOptions): Raster {
   const rows = Math.min(m.rows, opts.rows ?? m.rows);
   const cols = Math.min(m.cols, opts.cols ?? m.cols);
-  if (m.data.length < m.rows * m.cols) throw new Error(`matrix data has ${m.data.length} values, expected ${m.rows * m.cols}`);
+  if (m.data.length < m.rows * m.cols)
+    throw new Error(`matrix data has ${m.data.length} values, expected ${m.rows * m.cols}`);
   if (rows < 1 || cols < 1) throw new Error('cannot draw an empty matrix');
   const cm = opts.colormap ?? colormap('viridis');
   const [lo, hi] = opts.domain;

@@ -25,11 +25,22 @@ export interface RenderSvgOptions {
 export async function renderSvg(spec: TopLevelSpec, opts: RenderSvgOptions = {}): Promise<string> {
   const warn = opts.onWarning ?? (() => {});
   const logger = {
-    level(): number { return 0; },
-    warn(...args: unknown[]) { warn(args.map(String).join(' ')); return this; },
-    info() { return this; },
-    debug() { return this; },
-    error(...args: unknown[]) { throw new Error(args.map(String).join(' ')); },
+    level(): number {
+      return 0;
+    },
+    warn(...args: unknown[]) {
+      warn(args.map(String).join(' '));
+      return this;
+    },
+    info() {
+      return this;
+    },
+    debug() {
+      return this;
+    },
+    error(...args: unknown[]) {
+      throw new Error(args.map(String).join(' '));
+    },
   };
   const vg = compile(spec, { logger: logger as never }).spec;
   const view = new View(parse(vg as VegaSpec), { renderer: 'none' });
@@ -93,8 +104,14 @@ export interface WrittenFigure {
  * Renders the spec and writes `<dir>/<name>.svg` and `<dir>/<name>.png`, each atomically
  * (temp file + rename); returns their paths and the PNG's pixel size.
  */
-export async function writeFigure(dir: string, name: string, spec: TopLevelSpec, opts: RenderPngOptions & RenderSvgOptions = {}): Promise<WrittenFigure> {
-  if (!/^[\w.-]+$/.test(name)) throw new Error(`bad figure name ${JSON.stringify(name)}: use letters, digits, '.', '-', '_'`);
+export async function writeFigure(
+  dir: string,
+  name: string,
+  spec: TopLevelSpec,
+  opts: RenderPngOptions & RenderSvgOptions = {},
+): Promise<WrittenFigure> {
+  if (!/^[\w.-]+$/.test(name))
+    throw new Error(`bad figure name ${JSON.stringify(name)}: use letters, digits, '.', '-', '_'`);
   const svg = await renderSvg(spec, opts);
   const png = renderPng(svg, opts);
   fs.mkdirSync(dir, { recursive: true });

@@ -4,7 +4,15 @@
 // map averages several neurons into a pixel and its diagonal, the point of the figure, fades.
 import type { TopLevelSpec } from 'vega-lite';
 import { CONFIG, topLevel, type Spec } from './common.js';
-import { cornerZoom, crop, heatmapPanel, neuronFeatureHeatmap, neuronFeatureHeatmapParts, SFA_DOMAIN, type NeuronFeatureHeatmap } from './heatmap.js';
+import {
+  cornerZoom,
+  crop,
+  heatmapPanel,
+  neuronFeatureHeatmap,
+  neuronFeatureHeatmapParts,
+  SFA_DOMAIN,
+  type NeuronFeatureHeatmap,
+} from './heatmap.js';
 import { sweptTitle } from './labels.js';
 import { dejavuWidth } from './text-metrics.js';
 import type { FigureOptions, Matrix, RunMark, SweepValue, SweptField } from './types.js';
@@ -23,7 +31,15 @@ export interface SfaHeatmapInput extends FigureOptions {
 /** One run's SFA heat map. */
 export function sfaHeatmap(input: SfaHeatmapInput): TopLevelSpec {
   const { spec, cropNote } = neuronFeatureHeatmapParts(
-    heatmapPanel(input.sfa, { ...crop(input), domain: SFA_DOMAIN, legendTitle: 'SFA', width: input.width, height: input.height, maxWidth: 512, maxHeight: 320 }),
+    heatmapPanel(input.sfa, {
+      ...crop(input),
+      domain: SFA_DOMAIN,
+      legendTitle: 'SFA',
+      width: input.width,
+      height: input.height,
+      maxWidth: 512,
+      maxHeight: 320,
+    }),
   );
   return topLevel(input, 'Single-feature activations', spec, cropNote ? [cropNote] : []);
 }

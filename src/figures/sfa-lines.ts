@@ -28,7 +28,8 @@ export function sfaLinePlot(input: SfaLinesInput): TopLevelSpec {
   const rows: Record<string, unknown>[] = [];
   input.features.forEach((f, i) => {
     if (!Number.isInteger(f) || f < 0 || f >= sfa.cols) throw new Error(`feature ${f} is outside 0..${sfa.cols - 1}`);
-    for (let n = 0; n < neurons; n++) rows.push({ feature: labels[i], neuron: n, activation: sfa.data[n * sfa.cols + f] });
+    for (let n = 0; n < neurons; n++)
+      rows.push({ feature: labels[i], neuron: n, activation: sfa.data[n * sfa.cols + f] });
   });
   const body = {
     width: input.width ?? 460,

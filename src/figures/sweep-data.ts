@@ -113,7 +113,11 @@ export function sweepRunData(run: {
     diverged_at_step: run.summary.diverged_at_step ?? null,
     config: run.config,
     series: [...run.series],
-    losses: { every: run.losses.every, steps: [...run.losses.steps], loss: run.losses.loss.map((l) => (l === null ? null : finiteOrNull(l))) },
+    losses: {
+      every: run.losses.every,
+      steps: [...run.losses.steps],
+      loss: run.losses.loss.map((l) => (l === null ? null : finiteOrNull(l))),
+    },
     biases: run.biases === null ? null : Array.from(run.biases),
     zero_output_loss: run.zero_output_loss,
   };

@@ -4,7 +4,16 @@
 // (seeds) share the value. Guides mark the schedule's restarts, the end of bias decay and the loss
 // of a model that outputs zero.
 import type { TopLevelSpec } from 'vega-lite';
-import { markDashEncoding, NUMBER_LABEL_EXPR, colorDatum, colorScaleKind, markNotes, sweepColorEncoding, topLevel, type Spec } from './common.js';
+import {
+  markDashEncoding,
+  NUMBER_LABEL_EXPR,
+  colorDatum,
+  colorScaleKind,
+  markNotes,
+  sweepColorEncoding,
+  topLevel,
+  type Spec,
+} from './common.js';
 import { MEASURE_LABELS, fieldLabel, formatNumber } from './labels.js';
 import type { FigureOptions, LossRecord, RunMark, SnapshotPoint, SweepValue, SweptField } from './types.js';
 
@@ -66,7 +75,8 @@ const DECAY_COLOR = '#e8790c';
  * i + ceil(window / 2) - 1, fewer at the ends.
  */
 export function runningMean(values: readonly number[], window: number): number[] {
-  if (!Number.isInteger(window) || window < 1) throw new Error(`runningMean: window ${window} is not a positive integer`);
+  if (!Number.isInteger(window) || window < 1)
+    throw new Error(`runningMean: window ${window} is not a positive integer`);
   const prefix = [0];
   for (const v of values) prefix.push(prefix[prefix.length - 1]! + v);
   const before = Math.floor(window / 2);
@@ -151,7 +161,10 @@ function acrossRuns(series: readonly (readonly [number, number])[][]): [number, 
   }
   return [...at.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([x, ys]) => [x, { mean: ys.reduce((s, y) => s + y, 0) / ys.length, lo: Math.min(...ys), hi: Math.max(...ys) }]);
+    .map(([x, ys]) => [
+      x,
+      { mean: ys.reduce((s, y) => s + y, 0) / ys.length, lo: Math.min(...ys), hi: Math.max(...ys) },
+    ]);
 }
 
 /** Runs drawn as one line: those sharing a colour and a mark (seeds). */
@@ -206,18 +219,30 @@ export function trainingPlot(input: TrainingPlotInput): TopLevelSpec {
       const mean = acrossRuns(smoothed.map((s) => s.map((p): [number, number] => [p.step, p.mean])));
       const pts = mean.map(([step, m], i) => ({ log2_step: Math.log2(step), raw: raw[i]![1].mean, ...m }));
       for (const p of binByLog2Step(pts, maxLossPoints)) {
-        rawRows.push({ group: g.key, value: g.value, ...(marked ? { mark: g.mark } : {}), log2_step: p.log2_step, loss: p.raw });
+        rawRows.push({
+          group: g.key,
+          value: g.value,
+          ...(marked ? { mark: g.mark } : {}),
+          log2_step: p.log2_step,
+          loss: p.raw,
+        });
         lossRows.push(row(g, p.log2_step, 'loss', p));
       }
     } else {
-      for (const [x, s] of acrossRuns(g.runs.map((r) => r.snapshots.map((p): [number, number] => [p.log2_step, p.loss ?? NaN])))) {
+      for (const [x, s] of acrossRuns(
+        g.runs.map((r) => r.snapshots.map((p): [number, number] => [p.log2_step, p.loss ?? NaN])),
+      )) {
         lossRows.push(row(g, x, 'loss', s));
       }
     }
-    for (const [x, s] of acrossRuns(g.runs.map((r) => r.snapshots.map((p): [number, number] => [p.log2_step, p.mono_per_feature])))) {
+    for (const [x, s] of acrossRuns(
+      g.runs.map((r) => r.snapshots.map((p): [number, number] => [p.log2_step, p.mono_per_feature])),
+    )) {
       monoRows.push(row(g, x, 'mono_per_feature', s));
     }
-    for (const [x, s] of acrossRuns(g.runs.map((r) => r.snapshots.map((p): [number, number] => [p.log2_step, p.mean_bias])))) {
+    for (const [x, s] of acrossRuns(
+      g.runs.map((r) => r.snapshots.map((p): [number, number] => [p.log2_step, p.mean_bias])),
+    )) {
       biasRows.push(row(g, x, 'mean_bias', s));
     }
   }
@@ -226,9 +251,7 @@ export function trainingPlot(input: TrainingPlotInput): TopLevelSpec {
     input.sweep || input.runs.length > 1
       ? sweepColorEncoding(field, values, input.sweep?.label ?? (input.sweep ? undefined : 'run'))
       : { value: '#4c78a8' };
-  const dash: Spec = marked
-    ? { strokeDash: markDashEncoding() }
-    : {};
+  const dash: Spec = marked ? { strokeDash: markDashEncoding() } : {};
   const sweepTitle = input.sweep?.label ?? fieldLabel(field);
   const width = input.panelWidth ?? 260;
   const height = input.panelHeight ?? 200;
@@ -269,15 +292,22 @@ export function trainingPlot(input: TrainingPlotInput): TopLevelSpec {
     guides.push(
       { data, mark: { type: 'rule', color: DECAY_COLOR, strokeDash: [5, 3], strokeWidth: 1.5 }, encoding: { x } },
       // Above the plot, clear of the data; it ends at the guide.
-      { data, mark: { type: 'text', fontSize: 11, align: 'right', baseline: 'bottom', dx: 4, dy: -3, color: DECAY_COLOR }, encoding: { x, y: { value: 0 }, text: { field: 'label' } } },
+      {
+        data,
+        mark: { type: 'text', fontSize: 11, align: 'right', baseline: 'bottom', dx: 4, dy: -3, color: DECAY_COLOR },
+        encoding: { x, y: { value: 0 }, text: { field: 'label' } },
+      },
     );
   }
 
   // A diverged run's values before it diverged can be huge: the axes fit the other runs (when
   // there are others) and the diverged run is drawn clipped to them.
-  const scaling = (rows: Record<string, unknown>[]) => (rows.some((r) => r.mark !== 'diverged') ? rows.filter((r) => r.mark !== 'diverged') : rows);
+  const scaling = (rows: Record<string, unknown>[]) =>
+    rows.some((r) => r.mark !== 'diverged') ? rows.filter((r) => r.mark !== 'diverged') : rows;
   const drawn = (rows: Record<string, unknown>[], field: string) =>
-    scaling(rows).flatMap((r) => (seeded ? [r.lo as number, r.hi as number] : [r[field] as number])).filter(Number.isFinite);
+    scaling(rows)
+      .flatMap((r) => (seeded ? [r.lo as number, r.hi as number] : [r[field] as number]))
+      .filter(Number.isFinite);
 
   // The loss axis fits what is drawn: log only when that spans two decades.
   const zero = input.zeroOutputLoss;
@@ -288,7 +318,8 @@ export function trainingPlot(input: TrainingPlotInput): TopLevelSpec {
   ];
   const [lossMin, lossMax] = extent(lossValues);
   const positive = lossValues.length > 0 && lossMin > 0;
-  const logLoss = input.lossScale === 'log' ? positive : input.lossScale === 'linear' ? false : positive && lossMax / lossMin >= 100;
+  const logLoss =
+    input.lossScale === 'log' ? positive : input.lossScale === 'linear' ? false : positive && lossMax / lossMin >= 100;
   // With a diverged run, each panel's domain is fitted to the others, and the diverged run's
   // values far outside are held near the plot (clipped there), where a renderer can still draw them.
   const anyDiverged = input.runs.some((r) => r.mark === 'diverged');
@@ -297,19 +328,29 @@ export function trainingPlot(input: TrainingPlotInput): TopLevelSpec {
     if (!anyDiverged || new Set(values).size < 2) return undefined;
     const [lo, hi] = extent(values);
     const [min, max] = log ? [lo / 10, hi * 10] : [lo - (hi - lo), hi + (hi - lo)];
-    for (const r of rows) for (const f of [field, 'lo', 'hi']) if (typeof r[f] === 'number') r[f] = Math.min(max, Math.max(min, r[f] as number));
+    for (const r of rows)
+      for (const f of [field, 'lo', 'hi'])
+        if (typeof r[f] === 'number') r[f] = Math.min(max, Math.max(min, r[f] as number));
     return [lo, hi];
   };
   const lossDomain = fitted([...rawRows, ...lossRows], 'loss', logLoss);
-  if (lossDomain && zero !== undefined) lossDomain.splice(0, 2, Math.min(lossDomain[0], zero), Math.max(lossDomain[1], zero));
+  if (lossDomain && zero !== undefined)
+    lossDomain.splice(0, 2, Math.min(lossDomain[0], zero), Math.max(lossDomain[1], zero));
   const monoDomain = fitted(monoRows, 'mono_per_feature', false);
   const biasDomain = fitted(biasRows, 'mean_bias', false);
   const lossY = (yField: string): Spec => ({
     field: yField,
     type: 'quantitative',
-    scale: { ...(logLoss ? { type: 'log' } : { zero: false }), nice: false, padding: 6, ...(lossDomain ? { domain: lossDomain } : {}) },
+    scale: {
+      ...(logLoss ? { type: 'log' } : { zero: false }),
+      nice: false,
+      padding: 6,
+      ...(lossDomain ? { domain: lossDomain } : {}),
+    },
     // On a log axis Vega thins the labels of the 2..9 ticks itself, given a format (not a labelExpr).
-    axis: logLoss ? { title: `${MEASURE_LABELS.loss} (log scale)`, format: '~g' } : { title: MEASURE_LABELS.loss, labelExpr: NUMBER_LABEL_EXPR },
+    axis: logLoss
+      ? { title: `${MEASURE_LABELS.loss} (log scale)`, format: '~g' }
+      : { title: MEASURE_LABELS.loss, labelExpr: NUMBER_LABEL_EXPR },
   });
   const snapY = (yField: string, yTitle: string, domain: [number, number] | undefined): Spec => ({
     field: yField,
@@ -321,12 +362,31 @@ export function trainingPlot(input: TrainingPlotInput): TopLevelSpec {
   // Per panel: the band (seeds), then the line, over the guides.
   const series = (rows: Record<string, unknown>[], y: Spec, yTitle: string, line: Spec): Spec[] => [
     ...(seeded
-      ? [{ data: { values: rows }, mark: { type: 'area', opacity: 0.2, clip: true }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color, detail: { field: 'group', type: 'nominal' } } }]
+      ? [
+          {
+            data: { values: rows },
+            mark: { type: 'area', opacity: 0.2, clip: true },
+            encoding: {
+              x,
+              y: { ...y, field: 'lo' },
+              y2: { field: 'hi' },
+              color,
+              detail: { field: 'group', type: 'nominal' },
+            },
+          },
+        ]
       : []),
     {
       data: { values: rows },
       mark: { type: 'line', strokeWidth: 1.6, clip: true, ...line },
-      encoding: { x, y, color, ...dash, detail: { field: 'group', type: 'nominal' }, tooltip: tooltip(y.field as string, yTitle) },
+      encoding: {
+        x,
+        y,
+        color,
+        ...dash,
+        detail: { field: 'group', type: 'nominal' },
+        tooltip: tooltip(y.field as string, yTitle),
+      },
     },
   ];
 
@@ -334,12 +394,25 @@ export function trainingPlot(input: TrainingPlotInput): TopLevelSpec {
   if (zero !== undefined) {
     const data = { values: [{ loss: zero, label: 'zero output' }] };
     // The label sits on the rule's far side from the middle of the axis, inside the plot.
-    const t = logLoss ? Math.log(zero / lossMin) / Math.log(lossMax / lossMin) : (zero - lossMin) / (lossMax - lossMin || 1);
+    const t = logLoss
+      ? Math.log(zero / lossMin) / Math.log(lossMax / lossMin)
+      : (zero - lossMin) / (lossMax - lossMin || 1);
     zeroLayers.push(
-      { data, mark: { type: 'rule', color: '#777', strokeDash: [4, 3], strokeWidth: 1.2 }, encoding: { y: lossY('loss') } },
       {
         data,
-        mark: { type: 'text', fontSize: 11, color: '#555', align: 'right', dx: -3, ...(t >= 0.5 ? { baseline: 'top', dy: 3 } : { baseline: 'bottom', dy: -3 }) },
+        mark: { type: 'rule', color: '#777', strokeDash: [4, 3], strokeWidth: 1.2 },
+        encoding: { y: lossY('loss') },
+      },
+      {
+        data,
+        mark: {
+          type: 'text',
+          fontSize: 11,
+          color: '#555',
+          align: 'right',
+          dx: -3,
+          ...(t >= 0.5 ? { baseline: 'top', dy: 3 } : { baseline: 'bottom', dy: -3 }),
+        },
         encoding: { x: { value: width }, y: lossY('loss'), text: { field: 'label' } },
       },
     );
@@ -366,16 +439,30 @@ export function trainingPlot(input: TrainingPlotInput): TopLevelSpec {
           mark: { type: 'rule', strokeDash: [2, 3], color: '#333', strokeWidth: 1.2 },
           encoding: { y: { field: 'y', type: 'quantitative' } },
         },
-        ...series(monoRows, snapY('mono_per_feature', MEASURE_LABELS.monoPerFeature, monoDomain), MEASURE_LABELS.monoPerFeature, point),
+        ...series(
+          monoRows,
+          snapY('mono_per_feature', MEASURE_LABELS.monoPerFeature, monoDomain),
+          MEASURE_LABELS.monoPerFeature,
+          point,
+        ),
       ],
     },
-    { width, height, layer: [...guides, ...series(biasRows, snapY('mean_bias', MEASURE_LABELS.meanBias, biasDomain), MEASURE_LABELS.meanBias, point)] },
+    {
+      width,
+      height,
+      layer: [
+        ...guides,
+        ...series(biasRows, snapY('mean_bias', MEASURE_LABELS.meanBias, biasDomain), MEASURE_LABELS.meanBias, point),
+      ],
+    },
   ];
 
   const spacing = recordSpacing(input.runs);
   const notes = [
     ...(rawRows.length
-      ? [`loss: faint, as recorded; line, its centred running mean over ${smoothing} records${spacing ? ` (${formatNumber(smoothing * spacing)} steps)` : ''}`]
+      ? [
+          `loss: faint, as recorded; line, its centred running mean over ${smoothing} records${spacing ? ` (${formatNumber(smoothing * spacing)} steps)` : ''}`,
+        ]
       : []),
     ...(restarts.length || decayAt !== undefined
       ? [

@@ -10,7 +10,8 @@ export class GpuUnavailableError extends Error {}
  * WebGPU's defaults on every real GPU (the defaults cap a binding at 128 MiB). */
 export async function requestGpuDevice(gpu: GPU): Promise<GPUDevice> {
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) throw new GpuUnavailableError('no WebGPU adapter was found (a GPU with Vulkan, Metal or D3D12 drivers is needed)');
+  if (!adapter)
+    throw new GpuUnavailableError('no WebGPU adapter was found (a GPU with Vulkan, Metal or D3D12 drivers is needed)');
   const l = adapter.limits;
   return adapter.requestDevice({
     requiredLimits: {

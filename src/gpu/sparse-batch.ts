@@ -47,7 +47,14 @@ export function sparseCapacity(cfgs: RunConfig[]): number {
  * batches back to back (run-major), reordered to the step-major layout above. Each sample may have
  * at most `capacity` active features.
  */
-export function sparsifyChunk(v: Float32Array, R: number, K: number, B: number, N: number, capacity: number): SparseBatch {
+export function sparsifyChunk(
+  v: Float32Array,
+  R: number,
+  K: number,
+  B: number,
+  N: number,
+  capacity: number,
+): SparseBatch {
   const samples = R * K * B;
   const count = new Uint32Array(samples);
   const index = new Uint32Array(samples * capacity);
@@ -61,7 +68,8 @@ export function sparsifyChunk(v: Float32Array, R: number, K: number, B: number, 
         for (let f = 0; f < N; f++) {
           const x = v[row + f]!;
           if (x === 0) continue;
-          if (c === capacity) throw new RangeError(`a sample of run ${r} at step ${j} has more than ${capacity} active features`);
+          if (c === capacity)
+            throw new RangeError(`a sample of run ${r} at step ${j} has more than ${capacity} active features`);
           index[s * capacity + c] = f;
           value[s * capacity + c] = x;
           c++;

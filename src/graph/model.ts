@@ -52,7 +52,10 @@ export function activation(b: GraphBuilder, f: Activation, z: string): { h: stri
       return {
         h,
         derivative: () => {
-          const phi = b.node('Mul', [b.node('Exp', [b.node('Mul', [b.node('Mul', [z, z]), b.scalar(-0.5)])]), b.scalar(1 / Math.sqrt(2 * Math.PI))]);
+          const phi = b.node('Mul', [
+            b.node('Exp', [b.node('Mul', [b.node('Mul', [z, z]), b.scalar(-0.5)])]),
+            b.scalar(1 / Math.sqrt(2 * Math.PI)),
+          ]);
           return b.node('Add', [Phi, b.node('Mul', [z, phi])]);
         },
       };
@@ -111,7 +114,12 @@ export function lossAndGradients(b: GraphBuilder, spec: ModelSpec, x: string, ta
   const gW2 = b.node('MatMul', [transposed(b, dY), h]);
   let dH = b.node('MatMul', [dY, p.W2]);
   // The L1 term's gradient, reg / B per run; left out of the graph when no run has one.
-  const l1 = spec.reg.some((r) => r > 0) ? b.constant(spec.reg.map((r) => r / B), [R, 1, 1]) : undefined;
+  const l1 = spec.reg.some((r) => r > 0)
+    ? b.constant(
+        spec.reg.map((r) => r / B),
+        [R, 1, 1],
+      )
+    : undefined;
   let dZ: string;
   if (spec.nonlinearity === 'ReLU') {
     // d|h|/dh = 1 where h > 0, the same mask as ReLU's own derivative: one mask does both.

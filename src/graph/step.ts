@@ -58,8 +58,21 @@ function stackedTransposed(b: GraphBuilder, cfg: RunConfig, embs: ArrayLike<numb
 
 /** The task's input x = v E^T (R x B x m) and target (SPEC.md, Tasks) from dense samples v (R x B x N),
  * each run with its own embeddings. */
-export function taskBatch(b: GraphBuilder, cfg: RunConfig, v: string, embs: Embeddings[]): { x: string; target: string } {
-  const x = b.node('MatMul', [v, stackedTransposed(b, cfg, embs.map((e) => e.E), 'ET')]);
+export function taskBatch(
+  b: GraphBuilder,
+  cfg: RunConfig,
+  v: string,
+  embs: Embeddings[],
+): { x: string; target: string } {
+  const x = b.node('MatMul', [
+    v,
+    stackedTransposed(
+      b,
+      cfg,
+      embs.map((e) => e.E),
+      'ET',
+    ),
+  ]);
   switch (cfg.task) {
     case 'decoder':
       return { x, target: v };
@@ -94,14 +107,29 @@ function step(
   const cfg = runs[0]!;
   const R = runs.length;
   // A per-run value shaped R x 1 x ... to broadcast against a tensor of the given rank.
-  const perRun = (value: string, rank: number) => b.node('Reshape', [value, b.constant([R, ...Array(rank - 1).fill(1)], [rank], 'int64')]);
+  const perRun = (value: string, rank: number) =>
+    b.node('Reshape', [value, b.constant([R, ...Array(rank - 1).fill(1)], [rank], 'int64')]);
   const params: Params = { W1: state.W1!, b1: state.b1!, W2: state.W2! };
-  const grads = lossAndGradients(b, { nonlinearity: cfg.nonlinearity, batch: batchSize(cfg), reg: runs.map((r) => r.reg) }, batch.x, batch.target, params);
+  const grads = lossAndGradients(
+    b,
+    { nonlinearity: cfg.nonlinearity, batch: batchSize(cfg), reg: runs.map((r) => r.reg) },
+    batch.x,
+    batch.target,
+    params,
+  );
   const next: Record<string, string> = {};
   for (const p of PARAM_NAMES) {
     const rank = paramShapes(cfg)[p].length + 1;
     const names = stateNames(cfg.optimizer);
-    const update = optimizerUpdate(b, cfg, params[p], grads[p], names.map((s) => state[`${s}_${p}`]!), { lr: perRun(scalars.lr, rank), t: scalars.t }, rank);
+    const update = optimizerUpdate(
+      b,
+      cfg,
+      params[p],
+      grads[p],
+      names.map((s) => state[`${s}_${p}`]!),
+      { lr: perRun(scalars.lr, rank), t: scalars.t },
+      rank,
+    );
     // Bias decay after the optimiser update (SPEC.md), with the base learning rate (in bias_scale).
     next[p] = p === 'b1' ? b.node('Mul', [update.param, perRun(scalars.biasScale, 2)]) : update.param;
     names.forEach((s, j) => (next[`${s}_${p}`] = update.state[j]!));
@@ -123,7 +151,8 @@ function step(
  */
 export function buildStepModel(runs: RunConfig[], embs: Embeddings[], loop: StepLoop = { kind: 'scan' }): Uint8Array {
   const cfg = runs[0]!;
-  if (runs.some((r) => graphKey(r) !== graphKey(cfg))) throw new Error('runs in one step graph must share their shapes, task, activation and optimiser');
+  if (runs.some((r) => graphKey(r) !== graphKey(cfg)))
+    throw new Error('runs in one step graph must share their shapes, task, activation and optimiser');
   const R = runs.length;
   const B = batchSize(cfg);
   const carried = carriedTensors(cfg, R);
@@ -173,7 +202,13 @@ function unrolledSteps(b: GraphBuilder, runs: RunConfig[], embs: Embeddings[], K
   const losses: string[] = [];
   for (let j = 0; j < K; j++) {
     const at = (t: string, axis: number) => b.node('Gather', [t, b.scalar(j, 'int64')], { axis });
-    const { next, loss } = step(b, runs, state, { x: at(x, 1), target: at(target, 1) }, { lr: at('lr', 0), t: at('t', 0), biasScale: at('bias_scale', 0) });
+    const { next, loss } = step(
+      b,
+      runs,
+      state,
+      { x: at(x, 1), target: at(target, 1) },
+      { lr: at('lr', 0), t: at('t', 0), biasScale: at('bias_scale', 0) },
+    );
     losses.push(b.node('Reshape', [loss, shape(1, R)]));
     state = next;
   }

@@ -22,7 +22,8 @@ export function parseQueueAddress(raw: string): QueueAddress {
   } catch {
     throw bad(ALLOWED);
   }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw bad(`${url.protocol} is not a Redis scheme; ${ALLOWED}`);
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    throw bad(`${url.protocol} is not a Redis scheme; ${ALLOWED}`);
   if (!url.hostname) throw bad(`no host; ${ALLOWED}`);
   if (!/^(\/\d*)?$/.test(url.pathname)) throw bad(`the path must be a database number; ${ALLOWED}`);
   return { url: raw, shown: maskPassword(url.href) };

@@ -54,7 +54,8 @@ export class Collector {
     }
     for (const job of await this.jobs('active')) {
       const progress = job.progress as RunJobProgress | number;
-      if (typeof progress === 'object' && progress.id) this.events.onProgress?.(sweepOfJob(job.id!), job.data.point, progress);
+      if (typeof progress === 'object' && progress.id)
+        this.events.onProgress?.(sweepOfJob(job.id!), job.data.point, progress);
     }
     return pending;
   }

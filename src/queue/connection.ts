@@ -27,7 +27,11 @@ export interface RedisLink {
  * Opens a connection. `say` prints a line; `refused` is called once if the server refuses the
  * URL's credentials (the caller should exit: retrying cannot help).
  */
-export function connectRedis(address: QueueAddress, say: (line: string) => void, refused: (line: string) => void): RedisLink {
+export function connectRedis(
+  address: QueueAddress,
+  say: (line: string) => void,
+  refused: (line: string) => void,
+): RedisLink {
   let lastError = 'connection lost';
   let printedAttempt = 0;
   let down = false;
@@ -79,7 +83,11 @@ export interface QueueSession {
   close: () => Promise<void>;
 }
 
-export function openQueue(address: QueueAddress, say: (line: string) => void, refused: (line: string) => void): QueueSession {
+export function openQueue(
+  address: QueueAddress,
+  say: (line: string) => void,
+  refused: (line: string) => void,
+): QueueSession {
   const link = connectRedis(address, say, refused);
   const queue = new Queue<RunJob, RunJobResult>(QUEUE_NAME, { connection: link.client });
   queue.on('error', (e) => link.noteError(e) || say(`queue error: ${reason(e)}`));

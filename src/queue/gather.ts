@@ -32,7 +32,11 @@ export interface GatherResult {
 }
 
 /** Takes each sweep over in the store and queues its points still to run; returns how many each. */
-export async function enqueueSweeps(session: QueueSession, store: RunStore, specs: SweepSpec[]): Promise<{ sweep: string; runs: number }[]> {
+export async function enqueueSweeps(
+  session: QueueSession,
+  store: RunStore,
+  specs: SweepSpec[],
+): Promise<{ sweep: string; runs: number }[]> {
   const queued: { sweep: string; runs: number }[] = [];
   for (const spec of specs) {
     const { todo } = beginSweep(store, spec);
@@ -114,14 +118,20 @@ export async function gatherAny(
 ): Promise<GatherResult & { missing: string[] }> {
   const touched = new Set(names);
   const { failures, onFailed } = failureLog(opts);
-  const collector = new Collector(session.queue, session.redis, store, (sweep) => names.length === 0 || names.includes(sweep), {
-    onStored: (spec, point, id, summary) => {
-      touched.add(spec.name);
-      opts.onStored?.(spec, point, id, summary);
+  const collector = new Collector(
+    session.queue,
+    session.redis,
+    store,
+    (sweep) => names.length === 0 || names.includes(sweep),
+    {
+      onStored: (spec, point, id, summary) => {
+        touched.add(spec.name);
+        opts.onStored?.(spec, point, id, summary);
+      },
+      onFailed,
+      onNote: opts.onNote,
     },
-    onFailed,
-    onNote: opts.onNote,
-  });
+  );
   let lastPending = -1;
   for (;;) {
     const pending = [...(await collector.poll()).values()].reduce((a, b) => a + b, 0);

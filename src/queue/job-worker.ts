@@ -65,15 +65,21 @@ export class QueueWorker {
       maxStalledCount: MAX_STALLS,
     });
     this.worker.on('error', (e) => link.noteError(e) || opts.say(`queue error: ${reason(e)}`));
-    this.worker.on('failed', (job, e) => job && opts.say(`${job.id}: attempt ${job.attemptsMade} failed (${reason(e)})`));
-    opts.say(`toymodels ${PACKAGE_VERSION}: ${opts.jobs} run(s) at once, ${opts.threads} ORT thread(s) each on ${opts.device}, from ${address.shown}`);
+    this.worker.on(
+      'failed',
+      (job, e) => job && opts.say(`${job.id}: attempt ${job.attemptsMade} failed (${reason(e)})`),
+    );
+    opts.say(
+      `toymodels ${PACKAGE_VERSION}: ${opts.jobs} run(s) at once, ${opts.threads} ORT thread(s) each on ${opts.device}, from ${address.shown}`,
+    );
   }
 
   /** The job's run, checked: a job this worker cannot read fails at once, without retries. */
   private readJob(job: Job<RunJob, RunJobResult>): { config: RunConfig; label: string } {
     const { format, sweep, point } = job.data;
     try {
-      if (format !== JOB_FORMAT) throw new Error(`job format ${format}; this worker (toymodels ${PACKAGE_VERSION}) reads format ${JOB_FORMAT}`);
+      if (format !== JOB_FORMAT)
+        throw new Error(`job format ${format}; this worker (toymodels ${PACKAGE_VERSION}) reads format ${JOB_FORMAT}`);
       const config = parseRunConfig(job.data.config);
       const p = sweepPoints(checkSweepSpec(sweep, `job ${job.id}`))[point];
       if (!p) throw new Error(`job ${job.id}: sweep ${sweep.name} has no point ${point}`);
@@ -124,7 +130,9 @@ export class QueueWorker {
     try {
       const bytes = await deliverRun(this.redis, job.id!, this.scratch, this.store.getRun(run.id)!);
       const s = run.summary;
-      this.opts.say(`${job.id}: ${s.status}, loss ${formatMetric(s.data_loss)}, ${s.seconds.toFixed(1)} s; sent ${(bytes / 1e6).toFixed(1)} MB`);
+      this.opts.say(
+        `${job.id}: ${s.status}, loss ${formatMetric(s.data_loss)}, ${s.seconds.toFixed(1)} s; sent ${(bytes / 1e6).toFixed(1)} MB`,
+      );
       return { id: run.id, status: s.status, bytes };
     } finally {
       rmSync(path.join(this.scratch, run.id), { recursive: true, force: true });

@@ -8,7 +8,11 @@ import type { SweepRow } from '../store/types.js';
 import { sweepOutcomes } from '../sweep/outcomes.js';
 import { storedSweepSpec } from '../sweep/spec.js';
 
-export async function buildSweepData(store: RunStore, row: SweepRow, opts: { threads?: number } = {}): Promise<{ data: SweepData; analyses: Map<string, RunAnalysis> }> {
+export async function buildSweepData(
+  store: RunStore,
+  row: SweepRow,
+  opts: { threads?: number } = {},
+): Promise<{ data: SweepData; analyses: Map<string, RunAnalysis> }> {
   const spec = storedSweepSpec(row);
   const outcomes = sweepOutcomes(store, spec);
   const analyses = new Map<string, RunAnalysis>();
@@ -18,7 +22,11 @@ export async function buildSweepData(store: RunStore, row: SweepRow, opts: { thr
     const loaded = store.loadRun(run.id);
     // A diverged run keeps the snapshots taken before it diverged; without any it has no figures.
     if (loaded.snapshots.length === 0) continue;
-    const analysis = await analyseRun(loaded, { threads: opts.threads, extraFeatures: [], ...amplitudeOptions(loaded.config.N) });
+    const analysis = await analyseRun(loaded, {
+      threads: opts.threads,
+      extraFeatures: [],
+      ...amplitudeOptions(loaded.config.N),
+    });
     analyses.set(run.id, analysis);
     runs.push(
       sweepRunData({
@@ -40,7 +48,11 @@ export async function buildSweepData(store: RunStore, row: SweepRow, opts: { thr
     scale: row.scale,
     fixed: spec.fixed,
     variables: spec.variables,
-    points: outcomes.map(({ point, run }) => ({ point: point.index, values: point.values, status: run?.status ?? 'missing' })),
+    points: outcomes.map(({ point, run }) => ({
+      point: point.index,
+      values: point.values,
+      status: run?.status ?? 'missing',
+    })),
     runs,
   };
   return { data, analyses };

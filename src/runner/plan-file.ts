@@ -15,7 +15,9 @@ import { checkSweepSpec, sweepPoints, type SweepPoint, type SweepSpec } from '..
 export type Plan = Omit<z.output<typeof planSchema>, 'sweeps'> & { sweeps: SweepSpec[] };
 
 export function makePlan(specs: SweepSpec[]): Plan {
-  const runs = specs.flatMap((spec) => sweepPoints(spec).map((p) => ({ sweep: spec.name, point: p.index, values: p.values })));
+  const runs = specs.flatMap((spec) =>
+    sweepPoints(spec).map((p) => ({ sweep: spec.name, point: p.index, values: p.values })),
+  );
   return { format: PLAN_FORMAT, sweeps: specs, runs: runs.map((r, index) => ({ index, ...r })) };
 }
 
@@ -29,9 +31,16 @@ export function readPlan(file: string): Plan {
     throw bad(`cannot read it as JSON (${reason(e)})`);
   }
   const plan = planSchema.safeParse(raw);
-  if (!plan.success) throw bad(`expected a plan file (${PLAN_FORMAT}), as written by \`toymodels sweep ... --plan --json\` (${firstIssue(plan.error)})`);
+  if (!plan.success)
+    throw bad(
+      `expected a plan file (${PLAN_FORMAT}), as written by \`toymodels sweep ... --plan --json\` (${firstIssue(plan.error)})`,
+    );
   try {
-    return { ...plan.data, format: PLAN_FORMAT, sweeps: plan.data.sweeps.map((spec) => checkSweepSpec(spec, 'a sweep')) };
+    return {
+      ...plan.data,
+      format: PLAN_FORMAT,
+      sweeps: plan.data.sweeps.map((spec) => checkSweepSpec(spec, 'a sweep')),
+    };
   } catch (e) {
     throw bad((e as Error).message);
   }
@@ -44,6 +53,11 @@ export function planRun(plan: Plan, index: string): { spec: SweepSpec; point: Sw
   if (!run) throw new ConfigError('index', index, allowed);
   const spec = plan.sweeps.find((s) => s.name === run.sweep);
   const point = spec && sweepPoints(spec)[run.point];
-  if (!spec || !point) throw new ConfigError('index', index, `run ${index} of the plan names no point of its sweeps (sweep ${run.sweep}, point ${run.point})`);
+  if (!spec || !point)
+    throw new ConfigError(
+      'index',
+      index,
+      `run ${index} of the plan names no point of its sweeps (sweep ${run.sweep}, point ${run.point})`,
+    );
   return { spec, point };
 }

@@ -61,7 +61,12 @@ export async function runSweep(store: RunStore, spec: SweepSpec, opts: PoolOptio
       const events = opts.events;
       const points = group;
       await trainer.train(
-        { store: store.dir, runs: points.map((p) => ({ config: p.config, link: { sweep: spec.name, point: p.index } })), threads: opts.threads, device: opts.device },
+        {
+          store: store.dir,
+          runs: points.map((p) => ({ config: p.config, link: { sweep: spec.name, point: p.index } })),
+          threads: opts.threads,
+          device: opts.device,
+        },
         {
           onStart: (i, id) => events?.onRunStart?.(points[i]!, id),
           onProgress: (p) => points.forEach((point) => events?.onRunProgress?.(point, p)),

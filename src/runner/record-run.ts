@@ -33,7 +33,10 @@ export async function trainAndRecord(
   cfg: RunConfig,
   opts: RecordOptions & { link?: SweepLink; onStart?: (id: string) => void },
 ): Promise<RecordedRun> {
-  const [run] = await trainTogetherAndRecord(store, [{ config: cfg, link: opts.link }], { ...opts, onStart: (_, id) => opts.onStart?.(id) });
+  const [run] = await trainTogetherAndRecord(store, [{ config: cfg, link: opts.link }], {
+    ...opts,
+    onStart: (_, id) => opts.onStart?.(id),
+  });
   return run!;
 }
 
@@ -42,10 +45,19 @@ export async function trainAndRecord(
 export async function trainTogetherAndRecord(
   store: RunStore,
   runs: { config: RunConfig; link?: SweepLink }[],
-  opts: RecordOptions & { onStart?: (index: number, id: string) => void; onEnd?: (index: number, run: RecordedRun) => void },
+  opts: RecordOptions & {
+    onStart?: (index: number, id: string) => void;
+    onEnd?: (index: number, run: RecordedRun) => void;
+  },
 ): Promise<RecordedRun[]> {
   const device = opts.device ?? 'cpu';
-  const configs: StoredRunConfig[] = runs.map((r) => ({ ...r.config, threads: opts.threads, device, together: runs.length, version: PACKAGE_VERSION }));
+  const configs: StoredRunConfig[] = runs.map((r) => ({
+    ...r.config,
+    threads: opts.threads,
+    device,
+    together: runs.length,
+    version: PACKAGE_VERSION,
+  }));
   const ids = runs.map((r, i) => store.startRun(configs[i]!, r.link));
   ids.forEach((id, i) => opts.onStart?.(i, id));
   // Progress goes to the store at most once a second, for live views of running runs.
@@ -82,7 +94,13 @@ export async function trainTogetherAndRecord(
       samples_per_second: result.samplesPerSecond,
       seconds: result.seconds,
     };
-    store.finishRun(ids[i]!, { config: configs[i]!, losses: result.losses, snapshots: result.snapshots, embeddings: result.embeddings, summary });
+    store.finishRun(ids[i]!, {
+      config: configs[i]!,
+      losses: result.losses,
+      snapshots: result.snapshots,
+      embeddings: result.embeddings,
+      summary,
+    });
     const run = { id: ids[i]!, config: configs[i]!, result, summary };
     opts.onEnd?.(i, run);
     recorded.push(run);

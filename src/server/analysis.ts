@@ -66,9 +66,16 @@ export class RunAnalysis {
     private readonly reader: StoreReader,
     private readonly options: AnalysisOptions = {},
   ) {
-    this.analysers = new Lru(4, () => 1, (a) => void a.release().catch(() => undefined));
+    this.analysers = new Lru(
+      4,
+      () => 1,
+      (a) => void a.release().catch(() => undefined),
+    );
     this.loaded = new Lru(options.loadedRunBytes ?? 256 * 2 ** 20, loadedBytes);
-    this.snapshots = new Lru(options.snapshotBytes ?? 64 * 2 ** 20, (s) => s.sfa.data.length + 16 * (s.biases.length + s.neurons.length + s.features.length));
+    this.snapshots = new Lru(
+      options.snapshotBytes ?? 64 * 2 ** 20,
+      (s) => s.sfa.data.length + 16 * (s.biases.length + s.neurons.length + s.features.length),
+    );
   }
 
   /** Runs `task` after every task queued before it (ORT work never interleaves). */
@@ -123,7 +130,12 @@ export class RunAnalysis {
         let final: RunAnalysisEntry['final'] = null;
         if (last) {
           // The final snapshot's heat map is what a sweep page shows first: analyse it now.
-          const response = await this.analyseSnapshot(run, last, analyser, series.find((p) => p.step === last.step)!);
+          const response = await this.analyseSnapshot(
+            run,
+            last,
+            analyser,
+            series.find((p) => p.step === last.step)!,
+          );
           this.snapshots.set(`${key}|${last.step}`, response);
           final = { step: last.step, biases: response.biases };
         }
@@ -154,19 +166,30 @@ export class RunAnalysis {
         if (!snapshot) {
           const steps = snapshotSteps(run);
           throw new MissingSnapshotError(
-            steps.length ? `run ${id} has no snapshot ${step}; its snapshots are after steps ${steps.join(', ')}` : `run ${id} has no snapshots`,
+            steps.length
+              ? `run ${id} has no snapshot ${step}; its snapshots are after steps ${steps.join(', ')}`
+              : `run ${id} has no snapshots`,
           );
         }
         const analyser = this.analyser(run);
         const metrics = await analyser.monosemanticity(snapshot, run.embeddings.E);
-        const response = await this.analyseSnapshot(run, snapshot, analyser, { log2_step: Math.log2(step + 1), step, ...metrics });
+        const response = await this.analyseSnapshot(run, snapshot, analyser, {
+          log2_step: Math.log2(step + 1),
+          step,
+          ...metrics,
+        });
         this.snapshots.set(key, response);
         return response;
       }),
     );
   }
 
-  private async analyseSnapshot(run: LoadedRun, snapshot: Snapshot, analyser: SnapshotAnalyser, point: SeriesPoint): Promise<SnapshotResponse> {
+  private async analyseSnapshot(
+    run: LoadedRun,
+    snapshot: Snapshot,
+    analyser: SnapshotAnalyser,
+    point: SeriesPoint,
+  ): Promise<SnapshotResponse> {
     const { k, N } = run.config;
     const analysis = await analyser.analyse(snapshot, run.embeddings, { extraFeatures: [], ...amplitudeOptions(N) });
     const { single_feature_activations: sfa, heatmap_order: order } = analysis;

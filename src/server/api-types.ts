@@ -9,7 +9,13 @@
 // arrives as null, which is the schemas' input side (`number | null`).
 
 import type { z } from 'zod';
-import type { lossTraceSchema, runProgressSchema, runSummarySchema, RunStatus, StoredRunConfig } from '../config/stored.js';
+import type {
+  lossTraceSchema,
+  runProgressSchema,
+  runSummarySchema,
+  RunStatus,
+  StoredRunConfig,
+} from '../config/stored.js';
 import type { AmplitudePanel } from '../figures/amplitude-response.js';
 import type { SweepRunData } from '../figures/sweep-data.js';
 

@@ -106,21 +106,32 @@ export interface ApiDeps {
 const STEP = /^\d{1,15}$/;
 
 function runId(raw: string): string {
-  if (!RUN_ID.test(raw)) throw new ApiError(400, `${JSON.stringify(raw.slice(0, 80))} is not a run id (expected e.g. 20261126-150102-a1b2c3)`);
+  if (!RUN_ID.test(raw))
+    throw new ApiError(
+      400,
+      `${JSON.stringify(raw.slice(0, 80))} is not a run id (expected e.g. 20261126-150102-a1b2c3)`,
+    );
   return raw;
 }
 
 function sweepName(raw: string): string {
-  if (!SWEEP_NAME.test(raw)) throw new ApiError(400, `${JSON.stringify(raw.slice(0, 120))} is not a sweep name (1 to 100 letters, digits and _ . @ = + -)`);
+  if (!SWEEP_NAME.test(raw))
+    throw new ApiError(
+      400,
+      `${JSON.stringify(raw.slice(0, 120))} is not a sweep name (1 to 100 letters, digits and _ . @ = + -)`,
+    );
   return raw;
 }
 
 function stepParam(raw: string): number {
   const step = STEP.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(step)) throw new ApiError(400, `${JSON.stringify(raw.slice(0, 40))} is not a snapshot step (a non-negative integer, e.g. 1023)`);
+  if (!Number.isSafeInteger(step))
+    throw new ApiError(
+      400,
+      `${JSON.stringify(raw.slice(0, 40))} is not a snapshot step (a non-negative integer, e.g. 1023)`,
+    );
   return step;
 }
-
 
 /**
  * The points of every sweep with their runs, from one read of the index: `sweepOutcomes` asks its
@@ -144,7 +155,12 @@ function outcomesOf(reader: StoreReader, runs: RunRow[]): (spec: SweepSpec) => S
 
 function counts(outcomes: SweepOutcome[]) {
   const count = (status: string) => outcomes.filter((o) => o.run?.status === status).length;
-  return { total: outcomes.length, finished: count('finished'), diverged: count('diverged'), running: count('running') };
+  return {
+    total: outcomes.length,
+    finished: count('finished'),
+    diverged: count('diverged'),
+    running: count('running'),
+  };
 }
 
 function listSweeps(reader: StoreReader): SweepListRow[] {
@@ -186,13 +202,26 @@ export function apiRoutes(deps: ApiDeps): Hono {
 
   api.get('/runs/:id', async (c) => {
     const run = requireRun(c.req.param('id'));
-    const body: RunDetailResponse = { run, sweeps: reader.runSweeps(run.id), losses: null, snapshots: [], series: null, zero_output_loss: null };
+    const body: RunDetailResponse = {
+      run,
+      sweeps: reader.runSweeps(run.id),
+      losses: null,
+      snapshots: [],
+      series: null,
+      zero_output_loss: null,
+    };
     if (!isSettled(run)) return c.json(body);
     try {
       const signature = reader.runFilesSignature(run.id);
-      if (signature === null) throw new StoreError(`run ${run.id} is ${run.status} but its folder ${reader.runFolder(run.id)} is missing`);
+      if (signature === null)
+        throw new StoreError(`run ${run.id} is ${run.status} but its folder ${reader.runFolder(run.id)} is missing`);
       const entry = await analysis.runAnalysis(run.id, signature);
-      Object.assign(body, { losses: entry.losses, snapshots: entry.snapshots, series: entry.series, zero_output_loss: entry.zero_output_loss });
+      Object.assign(body, {
+        losses: entry.losses,
+        snapshots: entry.snapshots,
+        series: entry.series,
+        zero_output_loss: entry.zero_output_loss,
+      });
     } catch (e) {
       body.error = oneLine(e);
     }
@@ -204,7 +233,8 @@ export function apiRoutes(deps: ApiDeps): Hono {
     const step = stepParam(c.req.param('step'));
     const signature = reader.runFilesSignature(run.id);
     if (signature === null) {
-      if (isSettled(run)) throw new ApiError(500, `run ${run.id} is ${run.status} but its folder ${reader.runFolder(run.id)} is missing`);
+      if (isSettled(run))
+        throw new ApiError(500, `run ${run.id} is ${run.status} but its folder ${reader.runFolder(run.id)} is missing`);
       throw new ApiError(404, `run ${run.id} is ${run.status}: it has no stored snapshots yet`);
     }
     try {
@@ -225,7 +255,10 @@ export function apiRoutes(deps: ApiDeps): Hono {
     const row = reader.getSweep(name);
     if (!row) {
       const known = reader.listSweeps().map((s) => s.name);
-      throw new ApiError(404, `no sweep ${name} in ${reader.dir}; sweeps there: ${known.length ? known.slice(0, 30).join(', ') : 'none'}`);
+      throw new ApiError(
+        404,
+        `no sweep ${name} in ${reader.dir}; sweeps there: ${known.length ? known.slice(0, 30).join(', ') : 'none'}`,
+      );
     }
     const spec = storedSweepSpec(row);
     const outcomes = outcomesOf(reader, reader.listRuns())(spec);
@@ -244,7 +277,8 @@ export function apiRoutes(deps: ApiDeps): Hono {
       if (!run || !isSettled(run)) continue;
       try {
         const signature = reader.runFilesSignature(run.id);
-        if (signature === null) throw new StoreError(`run ${run.id} is ${run.status} but its folder ${reader.runFolder(run.id)} is missing`);
+        if (signature === null)
+          throw new StoreError(`run ${run.id} is ${run.status} but its folder ${reader.runFolder(run.id)} is missing`);
         const entry = await analysis.runAnalysis(run.id, signature);
         body.runs.push(
           sweepRunData({
@@ -272,7 +306,17 @@ export function apiRoutes(deps: ApiDeps): Hono {
       try {
         const spec = storedSweepSpec(row);
         const o = outcomes(spec);
-        return spec.batch ? [{ batch: spec.batch, name: row.name, scale: row.scale, total: o.length, finished: o.filter((x) => x.run?.status === 'finished').length }] : [];
+        return spec.batch
+          ? [
+              {
+                batch: spec.batch,
+                name: row.name,
+                scale: row.scale,
+                total: o.length,
+                finished: o.filter((x) => x.run?.status === 'finished').length,
+              },
+            ]
+          : [];
       } catch {
         return [];
       }
@@ -282,7 +326,9 @@ export function apiRoutes(deps: ApiDeps): Hono {
         name: b.name,
         fixed: b.fixed as Record<string, unknown>,
         swept: Object.fromEntries(b.variables.map((v) => [v.field, v.values])),
-        sweeps: stored.filter((s) => s.batch.toLowerCase() === b.name.toLowerCase()).map(({ batch: _batch, ...s }) => s),
+        sweeps: stored
+          .filter((s) => s.batch.toLowerCase() === b.name.toLowerCase())
+          .map(({ batch: _batch, ...s }) => s),
         command: `npx toymodels batch ${b.name} --scale laptop`,
       })),
     };
@@ -329,8 +375,12 @@ export function apiRoutes(deps: ApiDeps): Hono {
   );
 
   api.all('*', (c: Context) => {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') throw new ApiError(405, `${c.req.method} is not allowed: the dashboard API is read-only (GET)`);
-    throw new ApiError(404, `no API endpoint ${new URL(c.req.url).pathname}; see GET /api/runs, /api/sweeps, /api/catalogue, /api/events`);
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD')
+      throw new ApiError(405, `${c.req.method} is not allowed: the dashboard API is read-only (GET)`);
+    throw new ApiError(
+      404,
+      `no API endpoint ${new URL(c.req.url).pathname}; see GET /api/runs, /api/sweeps, /api/catalogue, /api/events`,
+    );
   });
 
   return api;

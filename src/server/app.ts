@@ -115,32 +115,39 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
     webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT,
     pollMs: opts.pollMs,
     // A server on the loopback interface answers only to the loopback names.
-    allowedHosts: loopback ? [host.includes(':') && !host.startsWith('[') ? `[${host}]` : host, ...LOOPBACK] : undefined,
+    allowedHosts: loopback
+      ? [host.includes(':') && !host.startsWith('[') ? `[${host}]` : host, ...LOOPBACK]
+      : undefined,
   });
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: dashboard.app.fetch, port: opts.port ?? DEFAULT_PORT, hostname: host }, (info: AddressInfo) => {
-      server.off('error', onError);
-      const shown = host.includes(':') ? `[${host}]` : host;
-      resolve({
-        url: `http://${shown}:${info.port}/`,
-        port: info.port,
-        host,
-        server,
-        close: async () => {
-          await new Promise<void>((done) => {
-            server.close(() => done());
-            // Event streams stay open: end them so close() can finish.
-            if ('closeAllConnections' in server) server.closeAllConnections();
-          });
-          await dashboard.close();
-        },
-      });
-    });
+    const server = serve(
+      { fetch: dashboard.app.fetch, port: opts.port ?? DEFAULT_PORT, hostname: host },
+      (info: AddressInfo) => {
+        server.off('error', onError);
+        const shown = host.includes(':') ? `[${host}]` : host;
+        resolve({
+          url: `http://${shown}:${info.port}/`,
+          port: info.port,
+          host,
+          server,
+          close: async () => {
+            await new Promise<void>((done) => {
+              server.close(() => done());
+              // Event streams stay open: end them so close() can finish.
+              if ('closeAllConnections' in server) server.closeAllConnections();
+            });
+            await dashboard.close();
+          },
+        });
+      },
+    );
     const onError = (e: NodeJS.ErrnoException) => {
       void dashboard.close();
       const port = opts.port ?? DEFAULT_PORT;
-      if (e.code === 'EADDRINUSE') reject(new ListenError(`port ${port} on ${host} is in use; choose another with --port (0: any free port)`));
-      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(new ListenError(`cannot listen on ${host}: no such local address`));
+      if (e.code === 'EADDRINUSE')
+        reject(new ListenError(`port ${port} on ${host} is in use; choose another with --port (0: any free port)`));
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
+        reject(new ListenError(`cannot listen on ${host}: no such local address`));
       else reject(new ListenError(`cannot listen on ${host}:${port}: ${e.message}`));
     };
     server.once('error', onError);

@@ -29,7 +29,8 @@ const MIME: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-export const NOT_BUILT = 'the dashboard web app is not built: run `npm run build` (it builds the web app into dist/web), then start `toymodels serve` again';
+export const NOT_BUILT =
+  'the dashboard web app is not built: run `npm run build` (it builds the web app into dist/web), then start `toymodels serve` again';
 
 export class PathRefused extends Error {
   constructor(
@@ -57,7 +58,8 @@ export function safeSegments(rawPath: string): string[] {
         throw new PathRefused('path refused: bad percent-encoding', 400);
       }
       if (segment === '') throw new PathRefused('path refused: empty segment (//)', 400);
-      if (segment === '.' || segment === '..') throw new PathRefused('path refused: . and .. segments are not allowed', 400);
+      if (segment === '.' || segment === '..')
+        throw new PathRefused('path refused: . and .. segments are not allowed', 400);
       if (/[/\\:\0]/.test(segment)) throw new PathRefused('path refused: encoded slash, backslash, colon or NUL', 400);
       if (segment.startsWith('.')) throw new PathRefused('path refused: hidden files are not served', 400);
       return segment;

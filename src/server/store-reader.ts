@@ -26,7 +26,6 @@ export { RUN_ID } from '../store/run-store.js';
 export { SWEEP_NAME } from '../config/stored.js';
 import type { LoadedRun, RunRow, SweepRow } from '../store/types.js';
 
-
 export interface SweepLinkRow {
   sweep: string;
   point: number;
@@ -69,15 +68,23 @@ export class StoreReader {
 
   /** Whether the store exists, and a message when it is missing or unreadable. */
   info(): { dir: string; exists: boolean; message: string | null } {
-    if (!fs.existsSync(this.dir)) return { dir: this.dir, exists: false, message: `no run store at ${this.dir} (nothing trained there yet); the dashboard shows it once a run starts` };
-    if (!fs.existsSync(this.indexFile)) return { dir: this.dir, exists: false, message: `${this.dir} has no ${INDEX_FILE}: the store is empty` };
+    if (!fs.existsSync(this.dir))
+      return {
+        dir: this.dir,
+        exists: false,
+        message: `no run store at ${this.dir} (nothing trained there yet); the dashboard shows it once a run starts`,
+      };
+    if (!fs.existsSync(this.indexFile))
+      return { dir: this.dir, exists: false, message: `${this.dir} has no ${INDEX_FILE}: the store is empty` };
     try {
       this.read(() => undefined);
     } catch (e) {
       return { dir: this.dir, exists: true, message: reason(e) };
     }
     const bad = [...this.badRows.entries()];
-    const message = bad.length ? `${bad.length} run(s) with a corrupt index row skipped: ${bad.map(([id, why]) => `${id} (${why})`).join('; ')}` : null;
+    const message = bad.length
+      ? `${bad.length} run(s) with a corrupt index row skipped: ${bad.map(([id, why]) => `${id} (${why})`).join('; ')}`
+      : null;
     return { dir: this.dir, exists: true, message };
   }
 
@@ -135,7 +142,9 @@ export class StoreReader {
   private describe(db: Database.Database): View {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
-      throw new StoreError(`schema version ${version} is newer than this toymodels supports (${SCHEMA_VERSION}); upgrade toymodels`);
+      throw new StoreError(
+        `schema version ${version} is newer than this toymodels supports (${SCHEMA_VERSION}); upgrade toymodels`,
+      );
     }
     if (version < 1) return { db, hasSweeps: false, hasProgress: false };
     return { db, hasSweeps: version >= 2, hasProgress: version >= 3 };
@@ -160,7 +169,9 @@ export class StoreReader {
   listRuns(): RunRow[] {
     return this.read((view) => {
       if (!view) return [];
-      const rows = view.db.prepare(`SELECT ${this.columns(view)} FROM runs ORDER BY created_at, rowid`).all() as RawRow[];
+      const rows = view.db
+        .prepare(`SELECT ${this.columns(view)} FROM runs ORDER BY created_at, rowid`)
+        .all() as RawRow[];
       return rows.map((r) => this.parse(r)).filter((r): r is RunRow => r !== undefined);
     });
   }
@@ -180,7 +191,9 @@ export class StoreReader {
   listSweeps(): SweepRow[] {
     return this.read((view) => {
       if (!view?.hasSweeps) return [];
-      const rows = view.db.prepare('SELECT name, spec, scale, created_at FROM sweeps ORDER BY created_at, rowid').all() as RawSweep[];
+      const rows = view.db
+        .prepare('SELECT name, spec, scale, created_at FROM sweeps ORDER BY created_at, rowid')
+        .all() as RawSweep[];
       return rows.flatMap((row) => {
         try {
           return [{ ...row, spec: JSON.parse(row.spec) as object }];
@@ -195,7 +208,8 @@ export class StoreReader {
   getSweep(name: string): SweepRow | undefined {
     return this.read((view) => {
       if (!view?.hasSweeps) return undefined;
-      const row = view.db.prepare('SELECT name, spec, scale, created_at FROM sweeps WHERE name = ?').get(name) as RawSweep | undefined;
+      const row = view.db.prepare('SELECT name, spec, scale, created_at FROM sweeps WHERE name = ?').get(name) as
+        RawSweep | undefined;
       if (!row) return undefined;
       try {
         return { ...row, spec: JSON.parse(row.spec) as object };
@@ -234,14 +248,17 @@ export class StoreReader {
   runSweeps(id: string): string[] {
     return this.read((view) => {
       if (!view?.hasSweeps) return [];
-      const rows = view.db.prepare('SELECT DISTINCT sweep FROM sweep_runs WHERE run_id = ? ORDER BY sweep').all(id) as { sweep: string }[];
+      const rows = view.db.prepare('SELECT DISTINCT sweep FROM sweep_runs WHERE run_id = ? ORDER BY sweep').all(id) as {
+        sweep: string;
+      }[];
       return rows.map((r) => r.sweep);
     });
   }
 
   /** The folder of a run (the id is checked, so the path stays inside the store). */
   runFolder(id: string): string {
-    if (!RUN_ID.test(id)) throw new StoreError(`${JSON.stringify(id)} is not a run id (expected e.g. 20261126-150102-a1b2c3)`);
+    if (!RUN_ID.test(id))
+      throw new StoreError(`${JSON.stringify(id)} is not a run id (expected e.g. 20261126-150102-a1b2c3)`);
     return path.join(this.dir, id);
   }
 

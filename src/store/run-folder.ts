@@ -39,7 +39,8 @@ export function tensorShapes(config: RunConfig): TensorShapes {
 }
 
 const snapshotNames = (step: number) => ({ W1: `step_${step}.W1`, b1: `step_${step}.b1`, W2: `step_${step}.W2` });
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((n, i) => n === b[i]);
+const sameShape = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((n, i) => n === b[i]);
 
 function runTensors(id: string, record: RunRecord): { tensors: Record<string, Tensor>; steps: number[] } {
   const shapes = tensorShapes(record.config);
@@ -110,7 +111,8 @@ export function writeRunFolder(storeDir: string, id: string, record: RunRecord):
 
 /** The raw bytes of a finished run's files, as they lie in its folder (for sending a run elsewhere). */
 export function readRunFiles(folder: string, id: string): Record<string, Buffer> {
-  if (!fs.existsSync(folder)) throw new StoreError(`run ${id}: no folder ${folder} (not finished, or not in this store)`);
+  if (!fs.existsSync(folder))
+    throw new StoreError(`run ${id}: no folder ${folder} (not finished, or not in this store)`);
   return Object.fromEntries(
     Object.values(RUN_FILES).map((name) => {
       try {
@@ -131,7 +133,11 @@ export function readRunFolder(folder: string, id: string): LoadedRun {
  * Checks and decodes a run's files, wherever they come from (its folder, or a queue worker's
  * result); `locate` names a file in errors. Anything missing, corrupt or inconsistent throws.
  */
-export function decodeRunFiles(files: Record<string, Uint8Array | undefined>, id: string, locate: (name: string) => string): LoadedRun {
+export function decodeRunFiles(
+  files: Record<string, Uint8Array | undefined>,
+  id: string,
+  locate: (name: string) => string,
+): LoadedRun {
   const corrupt = (name: string, why: string) => new StoreError(`run ${id}: ${locate(name)} is corrupt: ${why}`);
   const read = (name: string): Buffer => {
     const data = files[name];
@@ -155,7 +161,9 @@ export function decodeRunFiles(files: Record<string, Uint8Array | undefined>, id
   const config = readJson(RUN_FILES.config, storedRunConfigSchema);
   const losses = readJson(RUN_FILES.losses, lossTraceSchema);
   const summary = readJson(RUN_FILES.summary, runSummarySchema);
-  const { snapshots, embeddings } = readTensors(read(RUN_FILES.tensors), config, (why) => corrupt(RUN_FILES.tensors, why));
+  const { snapshots, embeddings } = readTensors(read(RUN_FILES.tensors), config, (why) =>
+    corrupt(RUN_FILES.tensors, why),
+  );
   return { id, config, losses, summary, snapshots, embeddings };
 }
 
@@ -171,9 +179,11 @@ function readTensors(
     throw corrupt(reason(e));
   }
   const { tensors, metadata } = decoded;
-  if (metadata.format !== RUN_FORMAT) throw corrupt(`format ${JSON.stringify(metadata.format)}, expected ${RUN_FORMAT}`);
+  if (metadata.format !== RUN_FORMAT)
+    throw corrupt(`format ${JSON.stringify(metadata.format)}, expected ${RUN_FORMAT}`);
   const steps = metadata.snapshots ? metadata.snapshots.split(',').map(Number) : [];
-  if (!steps.every((s) => Number.isSafeInteger(s) && s >= 0)) throw corrupt(`bad snapshot list ${JSON.stringify(metadata.snapshots)}`);
+  if (!steps.every((s) => Number.isSafeInteger(s) && s >= 0))
+    throw corrupt(`bad snapshot list ${JSON.stringify(metadata.snapshots)}`);
 
   const shapes = tensorShapes(config);
   const take = (name: string, shape: number[]): Float32Array => {

@@ -44,10 +44,26 @@ const MIGRATIONS = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 const CONFIG_COLUMNS = [
-  'task', 'N', 'm', 'k', 'eps', 'learning_rate', 'decay', 'initial_bias',
-  'nonlinearity', 'reg', 'sample_kind', 'seed', 'log2_batch_size', 'log2_training_steps',
+  'task',
+  'N',
+  'm',
+  'k',
+  'eps',
+  'learning_rate',
+  'decay',
+  'initial_bias',
+  'nonlinearity',
+  'reg',
+  'sample_kind',
+  'seed',
+  'log2_batch_size',
+  'log2_training_steps',
 ] as const satisfies readonly (keyof RunConfig)[];
-const FINAL_COLUMNS = ['data_loss', 'monosemantic_per_feature', 'mean_bias'] as const satisfies readonly (keyof RunSummary)[];
+const FINAL_COLUMNS = [
+  'data_loss',
+  'monosemantic_per_feature',
+  'mean_bias',
+] as const satisfies readonly (keyof RunSummary)[];
 
 export type IndexedConfigField = (typeof CONFIG_COLUMNS)[number];
 /** Equality filters, ANDed; undefined fields are ignored. */
@@ -99,7 +115,9 @@ export class RunIndex {
       .transaction(() => {
         const version = this.db.pragma('user_version', { simple: true }) as number;
         if (version > SCHEMA_VERSION) {
-          throw new StoreError(`${this.file}: schema version ${version} is newer than this toymodels supports (${SCHEMA_VERSION})`);
+          throw new StoreError(
+            `${this.file}: schema version ${version} is newer than this toymodels supports (${SCHEMA_VERSION})`,
+          );
         }
         for (const sql of MIGRATIONS.slice(version)) this.db.exec(sql);
         this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
@@ -110,10 +128,18 @@ export class RunIndex {
   /** Inserts a `running` row, linked to a sweep's point in the same transaction; false if the id is taken. */
   insert(id: string, createdAt: string, config: StoredRunConfig, link?: SweepLink): boolean {
     const columns = ['id', 'status', 'created_at', 'config', ...CONFIG_COLUMNS];
-    const insertRun = this.db.prepare(`INSERT OR IGNORE INTO runs (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
+    const insertRun = this.db.prepare(
+      `INSERT OR IGNORE INTO runs (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
+    );
     const insertLink = this.db.prepare('INSERT INTO sweep_runs (sweep, point, run_id) VALUES (?, ?, ?)');
     return this.db.transaction(() => {
-      const result = insertRun.run({ id, status: 'running', created_at: createdAt, config: JSON.stringify(config), ...configValues(config) });
+      const result = insertRun.run({
+        id,
+        status: 'running',
+        created_at: createdAt,
+        config: JSON.stringify(config),
+        ...configValues(config),
+      });
       if (result.changes !== 1) return false;
       if (link) insertLink.run(link.sweep, link.point, id);
       return true;
@@ -122,12 +148,17 @@ export class RunIndex {
 
   /** Records a running run's progress; ignored once the run has left `running`. */
   progress(id: string, progress: RunProgress): void {
-    this.db.prepare(`UPDATE runs SET progress = ? WHERE id = ? AND status = 'running'`).run(JSON.stringify(progress), id);
+    this.db
+      .prepare(`UPDATE runs SET progress = ? WHERE id = ? AND status = 'running'`)
+      .run(JSON.stringify(progress), id);
   }
 
   /** Marks a `running` row `interrupted` (its process is gone); false if it was not running. */
   interrupt(id: string): boolean {
-    return this.db.prepare(`UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'`).run(id).changes === 1;
+    return (
+      this.db.prepare(`UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'`).run(id).changes ===
+      1
+    );
   }
 
   /** Inserts the sweep if new; returns the stored row (which may differ from `sweep` if it existed). */
@@ -139,12 +170,15 @@ export class RunIndex {
   }
 
   getSweep(name: string): SweepRow | undefined {
-    const row = this.db.prepare('SELECT name, spec, scale, created_at FROM sweeps WHERE name = ?').get(name) as RawSweep | undefined;
+    const row = this.db.prepare('SELECT name, spec, scale, created_at FROM sweeps WHERE name = ?').get(name) as
+      RawSweep | undefined;
     return row ? { ...row, spec: JSON.parse(row.spec) as unknown } : undefined;
   }
 
   listSweeps(): SweepRow[] {
-    const rows = this.db.prepare('SELECT name, spec, scale, created_at FROM sweeps ORDER BY created_at, rowid').all() as RawSweep[];
+    const rows = this.db
+      .prepare('SELECT name, spec, scale, created_at FROM sweeps ORDER BY created_at, rowid')
+      .all() as RawSweep[];
     return rows.map((row) => ({ ...row, spec: JSON.parse(row.spec) as unknown }));
   }
 
@@ -183,17 +217,22 @@ export class RunIndex {
   list(filter: RunFilter = {}): RunRow[] {
     const conditions = Object.entries(filter).filter(([, v]) => v !== undefined);
     for (const [field] of conditions) {
-      if (!FILTER_COLUMNS.includes(field)) throw new StoreError(`cannot filter runs by ${field}; known: ${FILTER_COLUMNS.join(', ')}`);
+      if (!FILTER_COLUMNS.includes(field))
+        throw new StoreError(`cannot filter runs by ${field}; known: ${FILTER_COLUMNS.join(', ')}`);
     }
     const where = conditions.length ? `WHERE ${conditions.map(([c]) => `${c} = ?`).join(' AND ')}` : '';
     const rows = this.db
-      .prepare(`SELECT id, status, created_at, finished_at, config, final, progress FROM runs ${where} ORDER BY created_at, rowid`)
+      .prepare(
+        `SELECT id, status, created_at, finished_at, config, final, progress FROM runs ${where} ORDER BY created_at, rowid`,
+      )
       .all(...conditions.map(([, v]) => v)) as RawRow[];
     return rows.map((row) => this.parse(row));
   }
 
   get(id: string): RunRow | undefined {
-    const row = this.db.prepare('SELECT id, status, created_at, finished_at, config, final, progress FROM runs WHERE id = ?').get(id);
+    const row = this.db
+      .prepare('SELECT id, status, created_at, finished_at, config, final, progress FROM runs WHERE id = ?')
+      .get(id);
     return row ? this.parse(row as RawRow) : undefined;
   }
 

@@ -84,15 +84,23 @@ export class RunStore {
    * finished or diverged run. The checks, the folder and the row happen under the index's write
    * lock, so two collectors of the same result cannot both store it.
    */
-  importRun(id: string, record: RunRecord, times: { created_at: string; finished_at: string }, link?: SweepLink): boolean {
-    if (!RUN_ID.test(id)) throw new StoreError(`${JSON.stringify(id)} is not a run id (expected e.g. 20261126-150102-a1b2c3)`);
+  importRun(
+    id: string,
+    record: RunRecord,
+    times: { created_at: string; finished_at: string },
+    link?: SweepLink,
+  ): boolean {
+    if (!RUN_ID.test(id))
+      throw new StoreError(`${JSON.stringify(id)} is not a run id (expected e.g. 20261126-150102-a1b2c3)`);
     return this.index.exclusive(() => {
       if (this.index.get(id)) return false;
-      if (link && this.index.sweepRuns(link.sweep).some((r) => r.point === link.point && isSettled(r.run))) return false;
+      if (link && this.index.sweepRuns(link.sweep).some((r) => r.point === link.point && isSettled(r.run)))
+        return false;
       // A folder without a row is left only by an import that died between its rename and its commit.
       fs.rmSync(path.join(this.dir, id), { recursive: true, force: true });
       writeRunFolder(this.dir, id, record);
-      if (!this.index.insert(id, times.created_at, record.config, link)) throw new StoreError(`run ${id}: cannot insert its row`);
+      if (!this.index.insert(id, times.created_at, record.config, link))
+        throw new StoreError(`run ${id}: cannot insert its row`);
       this.index.finish(id, times.finished_at, record.config, record.summary);
       return true;
     });
@@ -110,7 +118,8 @@ export class RunStore {
   /** Reads a finished run's folder: config, loss trace, summary and tensors. */
   loadRun(id: string): LoadedRun {
     // Ids may come from the command line; the pattern also keeps paths inside the store.
-    if (!RUN_ID.test(id)) throw new StoreError(`${JSON.stringify(id)} is not a run id (expected e.g. 20261126-150102-a1b2c3)`);
+    if (!RUN_ID.test(id))
+      throw new StoreError(`${JSON.stringify(id)} is not a run id (expected e.g. 20261126-150102-a1b2c3)`);
     return readRunFolder(path.join(this.dir, id), id);
   }
 
@@ -131,7 +140,9 @@ export class RunStore {
   saveSweep(sweep: Omit<SweepRow, 'created_at'>): SweepRow {
     const stored = this.index.saveSweep(sweep);
     if (JSON.stringify(stored.spec) !== JSON.stringify(sweep.spec) || stored.scale !== sweep.scale) {
-      throw new StoreError(`sweep ${JSON.stringify(sweep.name)} already exists in ${this.dir} with a different specification; choose another --name`);
+      throw new StoreError(
+        `sweep ${JSON.stringify(sweep.name)} already exists in ${this.dir} with a different specification; choose another --name`,
+      );
     }
     return stored;
   }

@@ -10,7 +10,10 @@ export interface SweepOutcome {
 }
 
 /** Points whose latest run finished or diverged are done; a `running` one was interrupted. */
-export function planSweep(store: Pick<RunStore, 'sweepRuns'>, spec: SweepSpec): { points: SweepPoint[]; todo: SweepPoint[] } {
+export function planSweep(
+  store: Pick<RunStore, 'sweepRuns'>,
+  spec: SweepSpec,
+): { points: SweepPoint[]; todo: SweepPoint[] } {
   const points = sweepPoints(spec);
   const done = new Set<number>();
   for (const { point, run } of store.sweepRuns(spec.name)) if (isSettled(run)) done.add(point);

@@ -26,10 +26,12 @@ export function resolveScale(
   overrides: { log2_batch_size?: number; log2_training_steps?: number },
   constantBatchTimesK = false,
 ): Scale {
-  if (!(SCALE_NAMES as string[]).includes(name)) throw new ConfigError('scale', name, `must be one of ${SCALE_NAMES.join(', ')}`);
+  if (!(SCALE_NAMES as string[]).includes(name))
+    throw new ConfigError('scale', name, `must be one of ${SCALE_NAMES.join(', ')}`);
   const preset = SCALES[name as ScaleName];
   const scale = { ...preset, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
-  const custom = scale.log2_batch_size !== preset.log2_batch_size || scale.log2_training_steps !== preset.log2_training_steps;
+  const custom =
+    scale.log2_batch_size !== preset.log2_batch_size || scale.log2_training_steps !== preset.log2_training_steps;
   return { name: custom ? 'custom' : (name as ScaleName), ...scale, constant_batch_times_k: constantBatchTimesK };
 }
 

@@ -31,9 +31,14 @@ export function sweepPoints(spec: SweepSpec): SweepPoint[] {
   for (const v of spec.variables) {
     if (seen.has(v.field)) throw new ConfigError(v.field, v.field, 'is swept twice');
     seen.add(v.field);
-    if (v.field in spec.fixed) throw new ConfigError(v.field, v.values.join(','), 'is fixed in this sweep and cannot be swept as well');
+    if (v.field in spec.fixed)
+      throw new ConfigError(v.field, v.values.join(','), 'is fixed in this sweep and cannot be swept as well');
     if (v.field === 'log2_batch_size' || v.field === 'log2_training_steps') {
-      throw new ConfigError(v.field, v.values.join(','), 'is set by the scale (--scale, or the flag itself as a fixed value), not swept');
+      throw new ConfigError(
+        v.field,
+        v.values.join(','),
+        'is set by the scale (--scale, or the flag itself as a fixed value), not swept',
+      );
     }
   }
   return expandGrid(spec.variables).map((values, index) => {

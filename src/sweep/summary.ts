@@ -6,10 +6,21 @@ import type { SweepOutcome } from './outcomes.js';
 import { formatSweepValue, type SweepSpec } from './spec.js';
 
 /** A count for a table: `-` when missing (a run stored before the count existed). */
-const formatCount = (x: number | undefined | null): string => (x === undefined || x === null || !Number.isFinite(x) ? '-' : String(x));
+const formatCount = (x: number | undefined | null): string =>
+  x === undefined || x === null || !Number.isFinite(x) ? '-' : String(x);
 
 /** The columns of a summary row after its swept values. */
-export const SUMMARY_HEADER: string[] = ['status', 'final loss (last 8, ± se)', 'loss (last 64)', 'mono / N', 'features covered', 'mono / k', 'dead', 'mean bias', 'run'];
+export const SUMMARY_HEADER: string[] = [
+  'status',
+  'final loss (last 8, ± se)',
+  'loss (last 64)',
+  'mono / N',
+  'features covered',
+  'mono / k',
+  'dead',
+  'mean bias',
+  'run',
+];
 
 /** The swept values' cells, then one cell per SUMMARY_HEADER column, for each point in sweep order. */
 export function summaryRows(spec: SweepSpec, outcomes: SweepOutcome[]): string[][] {

@@ -31,12 +31,14 @@ function expandWord(field: ConfigField, word: string): SweepValue[] {
   const usage = `expected lin:FROM:TO:COUNT, log:FROM:TO:COUNT, pow2:FROM:TO or pow2:FROM:TO:COUNT`;
   if (kind === 'pow2' && parts.length === 2) {
     const [a, b] = parts as [number, number];
-    if (!Number.isInteger(a) || !Number.isInteger(b)) throw new ConfigError(field, word, `pow2:FROM:TO needs integer exponents; ${usage}`);
+    if (!Number.isInteger(a) || !Number.isInteger(b))
+      throw new ConfigError(field, word, `pow2:FROM:TO needs integer exponents; ${usage}`);
     return evenly(a, b, Math.abs(b - a) + 1).map((x) => tidy(2 ** x));
   }
   if (parts.length !== 3) throw new ConfigError(field, word, usage);
   const [a, b, n] = parts as [number, number, number];
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(field, word, `the count must be a positive integer; ${usage}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ConfigError(field, word, `the count must be a positive integer; ${usage}`);
   switch (kind) {
     case 'lin':
       return evenly(a, b, n);
@@ -49,14 +51,18 @@ function expandWord(field: ConfigField, word: string): SweepValue[] {
 }
 
 export function sweepField(name: string): ConfigField {
-  if (!(CONFIG_FIELDS as string[]).includes(name)) throw new ConfigError(name, name, `not a config field; sweepable: ${CONFIG_FIELDS.join(', ')}`);
+  if (!(CONFIG_FIELDS as string[]).includes(name))
+    throw new ConfigError(name, name, `not a config field; sweepable: ${CONFIG_FIELDS.join(', ')}`);
   return name as ConfigField;
 }
 
 /** A variable from its name and words; values may also be comma-separated within a word. */
 export function parseVariable(name: string, words: string[]): SweepVariable {
   const field = sweepField(name);
-  const values = words.flatMap((w) => w.split(',')).filter((w) => w !== '').flatMap((w) => expandWord(field, w));
+  const values = words
+    .flatMap((w) => w.split(','))
+    .filter((w) => w !== '')
+    .flatMap((w) => expandWord(field, w));
   if (values.length === 0) throw new ConfigError(field, '', 'a sweep needs at least one value');
   return { field, values };
 }

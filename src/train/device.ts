@@ -23,7 +23,11 @@ function checkVulkanLoader(): void {
   try {
     process.dlopen({ exports: {} }, 'libvulkan.so.1');
   } catch (e) {
-    if (/cannot open shared object/.test(String(e))) throw new DeviceError('webgpu', 'the Vulkan loader libvulkan.so.1 is not installed (Debian: apt-get install libvulkan1) and a GPU driver is needed');
+    if (/cannot open shared object/.test(String(e)))
+      throw new DeviceError(
+        'webgpu',
+        'the Vulkan loader libvulkan.so.1 is not installed (Debian: apt-get install libvulkan1) and a GPU driver is needed',
+      );
   }
 }
 
@@ -35,7 +39,10 @@ function ortReason(message: string): string {
 
 /** ORT's own log level (0 verbose ... 4 fatal; ORT's default 2), from TOYMODELS_ORT_LOG_LEVEL: at 1
  * ORT says which nodes a provider could not take, the first thing to look at on a new device. */
-const ORT_LOG_LEVEL = process.env.TOYMODELS_ORT_LOG_LEVEL === undefined ? undefined : (Number(process.env.TOYMODELS_ORT_LOG_LEVEL) as 0 | 1 | 2 | 3 | 4);
+const ORT_LOG_LEVEL =
+  process.env.TOYMODELS_ORT_LOG_LEVEL === undefined
+    ? undefined
+    : (Number(process.env.TOYMODELS_ORT_LOG_LEVEL) as 0 | 1 | 2 | 3 | 4);
 
 /**
  * The one way the project opens an ORT session, for a step or analysis graph on the device: one

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AMPLITUDE_FEATURES, AMPLITUDE_POINTS, amplitudeFeatures, amplitudeOptions } from '../../src/analysis/amplitude.js';
+import {
+  AMPLITUDE_FEATURES,
+  AMPLITUDE_POINTS,
+  amplitudeFeatures,
+  amplitudeOptions,
+} from '../../src/analysis/amplitude.js';
 
 describe('the features amplitude responses are summarised over', () => {
   it('are all N features when N is at most 64', () => {

@@ -25,7 +25,7 @@ describe('heat-map order', () => {
     expect(Number.isNaN(order.neuron_score[1]!)).toBe(true);
   });
 
-  it("sorts features by the row of the neuron each activates most, ties by index; inactive features last", () => {
+  it('sorts features by the row of the neuron each activates most, ties by index; inactive features last', () => {
     // Rows: n2 0, n3 1, n4 2, n0 3. f0 -> n3 (row 1), f1 -> n0 (row 3), f2 -> n4 (row 2),
     // f3 -> n2 (row 0), f4 activates nothing, f5: n0 and n4 tie at 0.5 -> the earlier row, 2.
     expect([...order.feature_row]).toEqual([1, 3, 2, 0, -1, 2]);

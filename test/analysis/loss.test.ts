@@ -59,7 +59,7 @@ describe('finalLoss', () => {
 describe('zeroOutputLoss: hand-worked values', () => {
   const paper = { N: 512, eps: 1 / 64, sample_kind: 'equal' } as const;
 
-  it('decoder: sum_j p_j / 3, N eps / 3 = 8/3 at the paper\'s sizes', () => {
+  it("decoder: sum_j p_j / 3, N eps / 3 = 8/3 at the paper's sizes", () => {
     expect(zeroOutputLoss({ ...paper, task: 'decoder' })).toBeCloseTo(8 / 3, 12);
   });
 
@@ -69,13 +69,19 @@ describe('zeroOutputLoss: hand-worked values', () => {
 
   it('power law: the clipped probabilities (N = 2, eps = 1: p = [1, 2 * 2^-1.1 / (1 + 2^-1.1)])', () => {
     const r = 2 ** -1.1;
-    expect(zeroOutputLoss({ N: 2, eps: 1, sample_kind: 'power_law', task: 'decoder' })).toBeCloseTo((1 + (2 * r) / (1 + r)) / 3, 12);
+    expect(zeroOutputLoss({ N: 2, eps: 1, sample_kind: 'power_law', task: 'decoder' })).toBeCloseTo(
+      (1 + (2 * r) / (1 + r)) / 3,
+      12,
+    );
     // abs draws each sample at eps / 2 = 0.5: q = [1, r] / (1 + r), unclipped, and E v_j^2 = 2 q / 3 - q^2 / 2.
     const q = [1 / (1 + r), r / (1 + r)];
-    expect(zeroOutputLoss({ N: 2, eps: 1, sample_kind: 'power_law', task: 'abs' })).toBeCloseTo(q.reduce((a, x) => a + (2 * x) / 3 - x * x / 2, 0), 12);
+    expect(zeroOutputLoss({ N: 2, eps: 1, sample_kind: 'power_law', task: 'abs' })).toBeCloseTo(
+      q.reduce((a, x) => a + (2 * x) / 3 - (x * x) / 2, 0),
+      12,
+    );
   });
 
-  it('re-projector: E|F v|^2, with the cross terms of F\'s columns', () => {
+  it("re-projector: E|F v|^2, with the cross terms of F's columns", () => {
     const cfg: ZeroLossConfig = { N: 2, m: 2, eps: 0.5, sample_kind: 'equal', task: 're-projector' };
     // F = I: E|v|^2 = 2 * 0.5 / 3.
     expect(zeroOutputLoss(cfg, [1, 0, 0, 1])).toBeCloseTo(1 / 3, 14);
@@ -126,7 +132,9 @@ describe('zeroOutputLoss: the mean |target|^2 of the samples a run trains on, wi
   }
 
   const cases = (['decoder', 're-projector', 'abs'] as const).flatMap((task) =>
-    (['equal', 'power_law'] as const).flatMap((sample_kind) => [1 / 8, 1 / 2].map((eps) => ({ task, sample_kind, eps }))),
+    (['equal', 'power_law'] as const).flatMap((sample_kind) =>
+      [1 / 8, 1 / 2].map((eps) => ({ task, sample_kind, eps })),
+    ),
   );
 
   it.each(cases)('$task, $sample_kind features, eps $eps', ({ task, sample_kind, eps }) => {

@@ -17,7 +17,16 @@ let stored: Promise<{ store: RunStore; run: LoadedRun }> | undefined;
 function storedRun() {
   stored ??= (async () => {
     const store = new RunStore(fs.mkdtempSync(path.join(os.tmpdir(), 'toymodels-analysis-')));
-    const cfg = parseRunConfig({ N: 32, m: 8, k: 64, log2_batch_size: 6, log2_training_steps: 6, learning_rate: 0.01, decay: 0.03, initial_bias: -0.5 });
+    const cfg = parseRunConfig({
+      N: 32,
+      m: 8,
+      k: 64,
+      log2_batch_size: 6,
+      log2_training_steps: 6,
+      learning_rate: 0.01,
+      decay: 0.03,
+      initial_bias: -0.5,
+    });
     // What `toymodels train` does (src/runner/record-run.ts), through the real store.
     const config = { ...cfg, threads: 1, version: 'test' };
     const id = store.startRun(config);
@@ -28,7 +37,13 @@ function storedRun() {
       losses: result.losses,
       snapshots: result.snapshots,
       embeddings: result.embeddings,
-      summary: { status: result.status, data_loss: result.losses.loss.at(-1)!, ...final, samples_per_second: result.samplesPerSecond, seconds: result.seconds },
+      summary: {
+        status: result.status,
+        data_loss: result.losses.loss.at(-1)!,
+        ...final,
+        samples_per_second: result.samplesPerSecond,
+        seconds: result.seconds,
+      },
     });
     return { store, run: store.loadRun(id) };
   })();
@@ -78,6 +93,8 @@ describe('a run as series over log2 step', () => {
     const early = await analyseRun(run, { snapshot: 3, threads: 1, extraFeatures: [0, 1] });
     expect(early.snapshot).toBe(3);
     expect(early.metrics.mean_bias).toBeCloseTo(early.series[2]!.mean_bias, 12);
-    await expect(analyseRun(run, { snapshot: 5 })).rejects.toThrow(/no snapshot 5; its snapshots are after steps 0, 1, 3, 7, 15, 31, 63/);
+    await expect(analyseRun(run, { snapshot: 5 })).rejects.toThrow(
+      /no snapshot 5; its snapshots are after steps 0, 1, 3, 7, 15, 31, 63/,
+    );
   });
 });

@@ -96,7 +96,9 @@ describe('many-feature activations', () => {
   });
 
   it('reject features out of range', async () => {
-    await expect(analyseSnapshot(cfg, { W1, b1, W2 }, { E }, { extraFeatures: [4] })).rejects.toThrow(/extraFeatures: 4 is not a feature/);
+    await expect(analyseSnapshot(cfg, { W1, b1, W2 }, { E }, { extraFeatures: [4] })).rejects.toThrow(
+      /extraFeatures: 4 is not a feature/,
+    );
   });
 });
 
@@ -115,7 +117,11 @@ describe('matrices of a tiny model (k = 2, m = 2, N = 3)', () => {
     expect(a.linear_model).toEqual({ rows: 3, cols: 3, data: Float32Array.from([1, 2, 3, 3, 4, 7, 4, 6, 10]) });
     // SFA = relu([[-1, 0, 1], [3, 4, 7]]) = [[0, 0, 1], [3, 4, 7]].
     expect([...a.single_feature_activations.data]).toEqual([0, 0, 1, 3, 4, 7]);
-    expect(a.single_feature_outputs).toEqual({ rows: 3, cols: 3, data: Float32Array.from([0, 0, 1, 3, 4, 7, 3, 4, 8]) });
+    expect(a.single_feature_outputs).toEqual({
+      rows: 3,
+      cols: 3,
+      data: Float32Array.from([0, 0, 1, 3, 4, 7, 3, 4, 8]),
+    });
   });
 
   it('amplitude response of one feature: full model and the neurons of each bias sign', async () => {
@@ -134,7 +140,8 @@ describe('matrices of a tiny model (k = 2, m = 2, N = 3)', () => {
     const both = await analyseSnapshot(tiny, w, emb, { amplitudeFeatures: [2, 0], amplitudes: 5 });
     expect(both.amplitude_response.map((r) => r.feature)).toEqual([0, 2]);
     for (const r of both.amplitude_response) {
-      const [alone] = (await analyseSnapshot(tiny, w, emb, { amplitudeFeatures: [r.feature], amplitudes: 5 })).amplitude_response;
+      const [alone] = (await analyseSnapshot(tiny, w, emb, { amplitudeFeatures: [r.feature], amplitudes: 5 }))
+        .amplitude_response;
       expect(r).toEqual(alone);
     }
     // Feature 2 at a = 0.25, 0.75: relu(3a - 2) + 7a = 1.75, 0.25 + 5.25.
@@ -144,7 +151,12 @@ describe('matrices of a tiny model (k = 2, m = 2, N = 3)', () => {
   it('for the re-projector, reads the output along F[:, j] / |F[:, j]|^2', async () => {
     const rp: AnalysisConfig = { ...tiny, task: 're-projector' };
     const F = Float32Array.from([0, 0, 1, 0, 0, 1]); // F[:, 2] = [1, 1]
-    const a = await analyseSnapshot(rp, { ...w, W2: Float32Array.from([1, 0, 0, 1]) }, { ...emb, F }, { amplitudeFeatures: [2], amplitudes: 3 });
+    const a = await analyseSnapshot(
+      rp,
+      { ...w, W2: Float32Array.from([1, 0, 0, 1]) },
+      { ...emb, F },
+      { amplitudeFeatures: [2], amplitudes: 3 },
+    );
     expect(a.out).toBe(2);
     const r = a.amplitude_response[0]!;
     // y(a) = h(a) = [relu(3a - 2), 7a]; (y . [1, 1]) / 2.
@@ -159,7 +171,9 @@ describe('matrices of a tiny model (k = 2, m = 2, N = 3)', () => {
     const weights = { ...w, W2: Float32Array.from([1, 0, 0, 1]) };
     const both = await analyseSnapshot(rp, weights, { ...emb, F }, { amplitudeFeatures: [0, 2], amplitudes: 3 });
     for (const r of both.amplitude_response) {
-      const [alone] = (await analyseSnapshot(rp, weights, { ...emb, F }, { amplitudeFeatures: [r.feature], amplitudes: 3 })).amplitude_response;
+      const [alone] = (
+        await analyseSnapshot(rp, weights, { ...emb, F }, { amplitudeFeatures: [r.feature], amplitudes: 3 })
+      ).amplitude_response;
       expect(r).toEqual(alone);
     }
     expect([...both.amplitude_response[1]!.full]).toEqual([0, 1.75, 4]);
@@ -172,14 +186,19 @@ describe('matrices of a tiny model (k = 2, m = 2, N = 3)', () => {
       const second = await analyser.analyse({ ...w, b1: Float32Array.from([-10, -10]) }, emb);
       expect(second.dead_neurons).toBe(2);
       expect((await analyser.analyse(w, emb)).single_feature_outputs).toEqual(first.single_feature_outputs);
-      expect(await analyser.monosemanticity(w, emb.E)).toMatchObject({ monosemantic_neurons: first.monosemantic_neurons, mean_bias: -1 });
+      expect(await analyser.monosemanticity(w, emb.E)).toMatchObject({
+        monosemantic_neurons: first.monosemantic_neurons,
+        mean_bias: -1,
+      });
     } finally {
       await analyser.release();
     }
   });
 
   it('rejects weights of the wrong size', async () => {
-    await expect(analyseSnapshot(tiny, { ...w, W2: new Float32Array(5) }, emb)).rejects.toThrow(/W2 has 5 values, expected out x k = 6/);
+    await expect(analyseSnapshot(tiny, { ...w, W2: new Float32Array(5) }, emb)).rejects.toThrow(
+      /W2 has 5 values, expected out x k = 6/,
+    );
   });
 });
 
@@ -212,7 +231,7 @@ describe("SPEC.md's monosemanticity test: max / (1e-10 + sum) > 0.999", () => {
   });
 });
 
-describe('features covered: distinct features that are some monosemantic neuron\'s argmax', () => {
+describe("features covered: distinct features that are some monosemantic neuron's argmax", () => {
   // E = I (N = m = 4), b1 = 0: each neuron's SFA row is its W1 row.
   const layer = (rows: number[][]) => ({ W1: Float32Array.from(rows.flat()), b1: new Float32Array(rows.length) });
   const cfg4 = (k: number): AnalysisConfig => ({ N: 4, m: 4, k, nonlinearity: 'ReLU', task: 'decoder' });
@@ -226,13 +245,27 @@ describe('features covered: distinct features that are some monosemantic neuron\
       [0, 0, 0, 0], // dead
     ];
     const m = await monosemanticity(cfg4(5), layer(rows), identity(4));
-    expect(m).toMatchObject({ monosemantic_neurons: 3, monosemantic_per_feature: 3 / 4, features_covered: 2, dead_neurons: 1, monosemantic_below_floor: 0 });
+    expect(m).toMatchObject({
+      monosemantic_neurons: 3,
+      monosemantic_per_feature: 3 / 4,
+      features_covered: 2,
+      dead_neurons: 1,
+      monosemantic_below_floor: 0,
+    });
     const a = await analyseSnapshot(cfg4(5), { ...layer(rows), W2: new Float32Array(4 * 5) }, { E: identity(4) });
     expect(a).toMatchObject({ monosemantic_neurons: 3, features_covered: 2 });
   });
 
   it('takes the argmax of each neuron, not of feature 0 alone', async () => {
-    const m = await monosemanticity(cfg4(3), layer([[0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]), identity(4));
+    const m = await monosemanticity(
+      cfg4(3),
+      layer([
+        [0, 1, 0, 0],
+        [0, 0, 1, 0],
+        [0, 0, 0, 1],
+      ]),
+      identity(4),
+    );
     expect(m).toMatchObject({ monosemantic_neurons: 3, features_covered: 3 });
   });
 });
@@ -250,10 +283,15 @@ describe('the activation floor', () => {
   const first = { W1: Float32Array.from(rows.flat()), b1: new Float32Array(5) };
   const E4 = identity(4);
 
-  it('by default keeps the paper\'s definition and reports the neurons below 0.1', async () => {
+  it("by default keeps the paper's definition and reports the neurons below 0.1", async () => {
     expect(REPORTED_ACTIVATION_FLOOR).toBe(0.1);
     const m = await monosemanticity(cfg5, first, E4);
-    expect(m).toMatchObject({ monosemantic_neurons: 4, features_covered: 4, activation_floor: 0.1, monosemantic_below_floor: 2 });
+    expect(m).toMatchObject({
+      monosemantic_neurons: 4,
+      features_covered: 4,
+      activation_floor: 0.1,
+      monosemantic_below_floor: 2,
+    });
   });
 
   it('with monoMinActivation 0.1, excludes exactly the neurons below it, from the count and from the features covered', async () => {
@@ -266,23 +304,52 @@ describe('the activation floor', () => {
       activation_floor: 0.1,
       monosemantic_below_floor: 2,
     });
-    const a = await analyseSnapshot(cfg5, { ...first, W2: new Float32Array(4 * 5) }, { E: E4 }, { monoMinActivation: 0.1 });
-    expect(a).toMatchObject({ monosemantic_neurons: 2, features_covered: 2, activation_floor: 0.1, monosemantic_below_floor: 2 });
+    const a = await analyseSnapshot(
+      cfg5,
+      { ...first, W2: new Float32Array(4 * 5) },
+      { E: E4 },
+      { monoMinActivation: 0.1 },
+    );
+    expect(a).toMatchObject({
+      monosemantic_neurons: 2,
+      features_covered: 2,
+      activation_floor: 0.1,
+      monosemantic_below_floor: 2,
+    });
   });
 
   it('counts a neuron whose largest activation equals the floor, not one just below it; 0 excludes none', async () => {
     const edge = { W1: Float32Array.from([0.25, 0, 0, 0]), b1: new Float32Array(1) };
     const one: AnalysisConfig = { ...cfg5, k: 1 };
-    expect(await monosemanticity(one, edge, E4, { monoMinActivation: 0.25 })).toMatchObject({ monosemantic_neurons: 1, monosemantic_below_floor: 0, activation_floor: 0.25 });
-    expect(await monosemanticity(one, edge, E4, { monoMinActivation: 0.25 + 1e-9 })).toMatchObject({ monosemantic_neurons: 0, features_covered: 0, monosemantic_below_floor: 1 });
-    expect(await monosemanticity(cfg5, first, E4, { monoMinActivation: 0 })).toMatchObject({ monosemantic_neurons: 4, activation_floor: 0, monosemantic_below_floor: 0 });
+    expect(await monosemanticity(one, edge, E4, { monoMinActivation: 0.25 })).toMatchObject({
+      monosemantic_neurons: 1,
+      monosemantic_below_floor: 0,
+      activation_floor: 0.25,
+    });
+    expect(await monosemanticity(one, edge, E4, { monoMinActivation: 0.25 + 1e-9 })).toMatchObject({
+      monosemantic_neurons: 0,
+      features_covered: 0,
+      monosemantic_below_floor: 1,
+    });
+    expect(await monosemanticity(cfg5, first, E4, { monoMinActivation: 0 })).toMatchObject({
+      monosemantic_neurons: 4,
+      activation_floor: 0,
+      monosemantic_below_floor: 0,
+    });
     // The ratio still decides first: a floor does not make the two-feature neuron monosemantic.
-    expect(await monosemanticity(cfg5, first, E4, { monoMinActivation: 0.05 })).toMatchObject({ monosemantic_neurons: 4, monosemantic_below_floor: 0 });
+    expect(await monosemanticity(cfg5, first, E4, { monoMinActivation: 0.05 })).toMatchObject({
+      monosemantic_neurons: 4,
+      monosemantic_below_floor: 0,
+    });
   });
 
   it.each([-0.1, NaN, Infinity])('rejects monoMinActivation %s with a RangeError naming it', async (bad) => {
     expect(() => new SnapshotAnalyser(cfg5, { monoMinActivation: bad })).toThrow(RangeError);
-    await expect(monosemanticity(cfg5, first, E4, { monoMinActivation: bad })).rejects.toThrow(new RegExp(`^monoMinActivation: ${bad} must be a finite number >= 0$`));
-    await expect(analyseSnapshot(cfg5, { ...first, W2: new Float32Array(20) }, { E: E4 }, { monoMinActivation: bad })).rejects.toThrow(/monoMinActivation/);
+    await expect(monosemanticity(cfg5, first, E4, { monoMinActivation: bad })).rejects.toThrow(
+      new RegExp(`^monoMinActivation: ${bad} must be a finite number >= 0$`),
+    );
+    await expect(
+      analyseSnapshot(cfg5, { ...first, W2: new Float32Array(20) }, { E: E4 }, { monoMinActivation: bad }),
+    ).rejects.toThrow(/monoMinActivation/);
   });
 });

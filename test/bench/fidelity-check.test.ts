@@ -8,7 +8,14 @@ import { featureProbabilities } from '../../src/features/distributions.js';
 import { randomEmbedding } from '../../src/features/embedding.js';
 import { Rng } from '../../src/features/rng.js';
 import { finalDataLoss } from '../../src/runner/record-run.js';
-import { LEARNING_CRITERIA, learningFailures, refusal, relativeChange, zeroOutputLoss, type LearningEvidence } from '../../bench/fidelity-check.js';
+import {
+  LEARNING_CRITERIA,
+  learningFailures,
+  refusal,
+  relativeChange,
+  zeroOutputLoss,
+  type LearningEvidence,
+} from '../../bench/fidelity-check.js';
 
 const decoder = parseRunConfig({ N: 512, m: 64, eps: 1 / 64 });
 
@@ -38,12 +45,30 @@ describe('learning check', () => {
   });
 
   it('refuses a run that only misses the loss bound, naming that criterion alone', () => {
-    const slow: LearningEvidence = { finalLoss: 0.6 * zero, zeroOutputLoss: zero, activeShare: 0.6, monosemantic: 40, W1Change: 1.2, W2Change: 1.1 };
-    expect(learningFailures(slow)).toEqual([`final loss ${(0.6 * zero).toFixed(4)} is 0.600 x the zero-output loss 2.6667, not below 0.5`]);
+    const slow: LearningEvidence = {
+      finalLoss: 0.6 * zero,
+      zeroOutputLoss: zero,
+      activeShare: 0.6,
+      monosemantic: 40,
+      W1Change: 1.2,
+      W2Change: 1.1,
+    };
+    expect(learningFailures(slow)).toEqual([
+      `final loss ${(0.6 * zero).toFixed(4)} is 0.600 x the zero-output loss 2.6667, not below 0.5`,
+    ]);
   });
 
   it('refuses a NaN loss', () => {
-    expect(learningFailures({ finalLoss: NaN, zeroOutputLoss: zero, activeShare: 1, monosemantic: 5, W1Change: 1, W2Change: 1 })).toHaveLength(1);
+    expect(
+      learningFailures({
+        finalLoss: NaN,
+        zeroOutputLoss: zero,
+        activeShare: 1,
+        monosemantic: 5,
+        W1Change: 1,
+        W2Change: 1,
+      }),
+    ).toHaveLength(1);
   });
 
   it('passes a learning run', () => {
@@ -61,7 +86,14 @@ describe('learning check', () => {
   });
 
   it('uses the bounds it is given', () => {
-    const e: LearningEvidence = { finalLoss: 1, zeroOutputLoss: 2.5, activeShare: 0.3, monosemantic: 1, W1Change: 0.5, W2Change: 0.5 };
+    const e: LearningEvidence = {
+      finalLoss: 1,
+      zeroOutputLoss: 2.5,
+      activeShare: 0.3,
+      monosemantic: 1,
+      W1Change: 0.5,
+      W2Change: 0.5,
+    };
     expect(learningFailures(e)).toEqual([]);
     expect(learningFailures(e, { ...LEARNING_CRITERIA, maxLossRatio: 0.3, minActiveShare: 0.5 })).toHaveLength(2);
   });
@@ -78,13 +110,14 @@ describe('relativeChange', () => {
 describe('zeroOutputLoss', () => {
   const rp = parseRunConfig({ task: 're-projector', sample_kind: 'power_law', N: 24, m: 4, eps: 0.2 });
 
-  it('is src/analysis/loss.ts\'s where the run\'s F is known, and for the decoder and abs', () => {
+  it("is src/analysis/loss.ts's where the run's F is known, and for the decoder and abs", () => {
     const F = randomEmbedding(rp.N, rp.m, new Rng(7));
     expect(zeroOutputLoss(rp, F)).toBe(analysisZeroOutputLoss(rp, F));
-    for (const cfg of [decoder, parseRunConfig({ task: 'abs', N: 512, eps: 1 / 64 })]) expect(zeroOutputLoss(cfg)).toBe(analysisZeroOutputLoss(cfg));
+    for (const cfg of [decoder, parseRunConfig({ task: 'abs', N: 512, eps: 1 / 64 })])
+      expect(zeroOutputLoss(cfg)).toBe(analysisZeroOutputLoss(cfg));
   });
 
-  it('without F, is the re-projector\'s expectation over embeddings: N eps / 3 with equal features', () => {
+  it("without F, is the re-projector's expectation over embeddings: N eps / 3 with equal features", () => {
     expect(zeroOutputLoss(parseRunConfig({ task: 're-projector' }))).toBeCloseTo(512 / 64 / 3, 12);
   });
 

@@ -22,16 +22,24 @@ const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const run = promisify(execFile);
 
 if (!HAS_CHROMIUM) {
-  console.warn(`dashboard browser tests skipped: ${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium; .ci/run does)`);
+  console.warn(
+    `dashboard browser tests skipped: ${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium; .ci/run does)`,
+  );
 }
 
 /** Starts `toymodels serve` on a free port and resolves with its URL (printed on stdout). */
 function startServer(store: string): Promise<{ proc: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--store', store], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--store', store], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`toymodels serve printed no URL in 30 s; stdout: ${out} stderr: ${err}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`toymodels serve printed no URL in 30 s; stdout: ${out} stderr: ${err}`)),
+      30_000,
+    );
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = out.match(/toymodels dashboard: (http:\/\/\S+)/);
@@ -49,7 +57,10 @@ function startServer(store: string): Promise<{ proc: ChildProcess; url: string }
 }
 
 /** Pixel statistics of the first canvas under `selector`: distinct colours sampled and a hash. */
-async function canvasPixels(page: Page, selector: string): Promise<{ width: number; height: number; colours: number; hash: number }> {
+async function canvasPixels(
+  page: Page,
+  selector: string,
+): Promise<{ width: number; height: number; colours: number; hash: number }> {
   return page.evaluate((sel) => {
     const canvas = document.querySelector<HTMLCanvasElement>(`${sel} canvas`);
     if (!canvas) throw new Error(`no canvas under ${sel}`);
@@ -118,10 +129,47 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
     store = fs.mkdtempSync(path.join(os.tmpdir(), 'toymodels-dashboard-'));
     const common = ['--N', '64', '--m', '16', '--k', '128', '--scale', 'smoke', '--store', store, '--threads', '1'];
     // A sweep with 9 snapshots a run (2^8 steps), and a 2 x 2 grid for the grid heat map.
-    await run(process.execPath, [CLI, 'sweep', ...common, '--log2_training_steps', '8', '--sweep_var', 'learning_rate', '--sweep_values', '0.003', '0.03', '--name', 's']);
-    await run(process.execPath, [CLI, 'sweep', ...common, '--grid', 'learning_rate=0.003,0.03', 'initial_bias=-1,0', '--name', 'g']);
+    await run(process.execPath, [
+      CLI,
+      'sweep',
+      ...common,
+      '--log2_training_steps',
+      '8',
+      '--sweep_var',
+      'learning_rate',
+      '--sweep_values',
+      '0.003',
+      '0.03',
+      '--name',
+      's',
+    ]);
+    await run(process.execPath, [
+      CLI,
+      'sweep',
+      ...common,
+      '--grid',
+      'learning_rate=0.003,0.03',
+      'initial_bias=-1,0',
+      '--name',
+      'g',
+    ]);
     // Plain SGD at a learning rate of 10^4 diverges; at 0.003 it does not get far in 2^6 steps.
-    await run(process.execPath, [CLI, 'sweep', ...common, '--optimizer', 'sgd', '--schedule', 'constant', '--sweep_var', 'learning_rate', '--sweep_values', '0.003', '10000', '--name', 'w']);
+    await run(process.execPath, [
+      CLI,
+      'sweep',
+      ...common,
+      '--optimizer',
+      'sgd',
+      '--schedule',
+      'constant',
+      '--sweep_var',
+      'learning_rate',
+      '--sweep_values',
+      '0.003',
+      '10000',
+      '--name',
+      'w',
+    ]);
     server = await startServer(store);
     const sweep = await api<{ points: { run: { id: string } | null }[] }>('sweeps/s');
     sweepRuns = sweep.points.map((p) => p.run!.id);
@@ -133,7 +181,16 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.setDefaultTimeout(30_000);
@@ -211,7 +268,9 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
     expect(await page.locator('[data-testid=sweep-table] tbody tr').count()).toBe(2);
     for (const id of plots) expect((await svgChart(page, `[data-testid=${id}]`)).marks, id).toBeGreaterThan(5);
     // The caption gives the configuration, seeds, threads and engine, criterion and loss.
-    expect(await page.locator('[data-testid=sweep-caption]').textContent()).toMatch(/N=64, m=16, k=128.*Seed 0.*1 ORT thread a run, ONNX graphs on cpu.*> 0\.999.*summed over the outputs/);
+    expect(await page.locator('[data-testid=sweep-caption]').textContent()).toMatch(
+      /N=64, m=16, k=128.*Seed 0.*1 ORT thread a run, ONNX graphs on cpu.*> 0\.999.*summed over the outputs/,
+    );
     // The heat map canvas is not blank: many different colours.
     const heat = await canvasPixels(page, '[data-testid=sfa-heatmap]');
     expect(heat.colours).toBeGreaterThan(20);
@@ -232,7 +291,12 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
 
   it('draws a diverged and a never-learned run as the report does', async () => {
     await page.goto(`${server.url}#/sweeps/w`);
-    const figures: Record<string, string> = { 'training-plot': 'training', 'mono-vs-sweep': 'mono-vs-sweep', 'loss-vs-mono': 'loss-vs-mono', 'bias-plot': 'biases' };
+    const figures: Record<string, string> = {
+      'training-plot': 'training',
+      'mono-vs-sweep': 'mono-vs-sweep',
+      'loss-vs-mono': 'loss-vs-mono',
+      'bias-plot': 'biases',
+    };
     for (const id of Object.keys(figures)) await page.waitForSelector(`[data-testid=${id}] svg`);
     await poll(() => page.locator('[data-testid=sweep-table] tbody tr.row-diverged').count()).toBe(1);
     await shot(page, 'sweep-diverged');
@@ -244,7 +308,8 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
         const report = runMarks(fs.readFileSync(path.join(out, `${file}.svg`), 'utf8'));
         expect(page_, id).toEqual(report);
         // The final-value figures leave the diverged run out and say so; the others draw it dashed.
-        if (id === 'mono-vs-sweep' || id === 'loss-vs-mono') expect(report.notes.join(' '), id).toMatch(/1 diverged run/);
+        if (id === 'mono-vs-sweep' || id === 'loss-vs-mono')
+          expect(report.notes.join(' '), id).toMatch(/1 diverged run/);
         else expect(report.dashed, id).toBeGreaterThan(0);
       }
     } finally {
@@ -284,15 +349,21 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
     expect(page.url()).toContain('step=31');
 
     // Hover: the read-out names the neuron and feature (original indices) and the activation.
-    const snap = await api<{ neurons: number[]; features: number[]; sfa: { rows: number; cols: number } }>(`runs/${id}/snapshots/31`);
+    const snap = await api<{ neurons: number[]; features: number[]; sfa: { rows: number; cols: number } }>(
+      `runs/${id}/snapshots/31`,
+    );
     const box = (await page.locator('[data-testid=sfa-heatmap] canvas').boundingBox())!;
     const readout = page.locator('[data-testid=heatmap-hover]');
     const rowsSeen: number[] = [];
     for (const fx of [0.3, 0.5, 0.6]) {
       await page.mouse.move(box.x + box.width * fx, box.y + box.height * 0.5);
-      await poll(() => readout.textContent()).toMatch(/neuron \d+ \(row \d+\) · feature \d+ \(column \d+\) · activation -?[\d.e-]+/);
+      await poll(() => readout.textContent()).toMatch(
+        /neuron \d+ \(row \d+\) · feature \d+ \(column \d+\) · activation -?[\d.e-]+/,
+      );
       const text = (await readout.textContent())!;
-      const [, neuron, row, feature, col] = text.match(/neuron (\d+) \(row (\d+)\) · feature (\d+) \(column (\d+)\)/)!.map(Number) as number[];
+      const [, neuron, row, feature, col] = text
+        .match(/neuron (\d+) \(row (\d+)\) · feature (\d+) \(column (\d+)\)/)!
+        .map(Number) as number[];
       expect(snap.neurons[row!]).toBe(neuron);
       expect(snap.features[col!]).toBe(feature);
       rowsSeen.push(row!);
@@ -330,7 +401,24 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
     await poll(() => page.locator('[data-testid=live]').getAttribute('data-state')).toBe('on');
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
     // A small model for 2^15 steps: a few seconds of training, progress stored once a second.
-    const training = run(process.execPath, [CLI, 'train', '--N', '32', '--m', '8', '--k', '32', '--log2_batch_size', '4', '--log2_training_steps', '15', '--threads', '1', '--store', store]);
+    const training = run(process.execPath, [
+      CLI,
+      'train',
+      '--N',
+      '32',
+      '--m',
+      '8',
+      '--k',
+      '32',
+      '--log2_batch_size',
+      '4',
+      '--log2_training_steps',
+      '15',
+      '--threads',
+      '1',
+      '--store',
+      store,
+    ]);
     try {
       await poll(() => rows.count()).toBe(9);
       const live = page.locator('[data-testid=runs-table] tbody tr.row-running');

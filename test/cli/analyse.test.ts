@@ -20,10 +20,14 @@ describe('toymodels analyse', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(new RegExp(`^run ${id} \\(finished\\): decoder ReLU N=32 m=8 k=64 `));
     expect(lines[1]).toBe('snapshot after step 63 (log2 step 6.00), the last');
-    expect(lines[2]).toMatch(/^monosemantic neurons \d+: .* per feature \(of N=32\), .* per neuron \(of k=64\); features covered \d+ \(of N=32\); dead neurons \d+$/);
+    expect(lines[2]).toMatch(
+      /^monosemantic neurons \d+: .* per feature \(of N=32\), .* per neuron \(of k=64\); features covered \d+ \(of N=32\); dead neurons \d+$/,
+    );
     expect(lines[3]).toMatch(/^\d+ of them have a largest activation below 0\.1$/);
     // 2^6 steps recorded every 16: 4 records, fewer than either window.
-    expect(lines[4]).toMatch(/^final loss: mean of the last 8 records \d\.\d+ ± \d\.\d+ \(only 4 recorded\); last 64 records: \d\.\d+ ± \d\.\d+ \(only 4 recorded\)$/);
+    expect(lines[4]).toMatch(
+      /^final loss: mean of the last 8 records \d\.\d+ ± \d\.\d+ \(only 4 recorded\); last 64 records: \d\.\d+ ± \d\.\d+ \(only 4 recorded\)$/,
+    );
     expect(lines[5]).toMatch(/^mean bias -?\d/);
     const table = lines.slice(7);
     expect(table[0]).toMatch(/log2 step\s+step\s+mono\s+covered\s+mono\/N\s+mono\/k\s+dead\s+mean bias/);
@@ -36,8 +40,22 @@ describe('toymodels analyse', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out).sort()).toEqual(['config', 'final_loss', 'id', 'losses', 'metrics', 'series', 'snapshot', 'status']);
-    expect(out).toMatchObject({ id, snapshot: 15, status: 'finished', config: { N: 32, m: 8, k: 64, task: 'decoder' } });
+    expect(Object.keys(out).sort()).toEqual([
+      'config',
+      'final_loss',
+      'id',
+      'losses',
+      'metrics',
+      'series',
+      'snapshot',
+      'status',
+    ]);
+    expect(out).toMatchObject({
+      id,
+      snapshot: 15,
+      status: 'finished',
+      config: { N: 32, m: 8, k: 64, task: 'decoder' },
+    });
     expect(out.series.map((p: { step: number }) => p.step)).toEqual([0, 1, 3, 7, 15, 31, 63]);
     expect(out.series.map((p: { log2_step: number }) => p.log2_step)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     const { log2_step, step, ...point } = out.series[4];
@@ -68,7 +86,10 @@ describe('toymodels analyse', () => {
     const runs = JSON.parse(toymodels(['runs', '--store', store, '--json']).stdout);
     const final = runs[0].final;
     expect(out.series[6].monosemantic_neurons).toBe(final.monosemantic_neurons);
-    expect([final.features_covered, final.dead_neurons]).toEqual([out.series[6].features_covered, out.series[6].dead_neurons]);
+    expect([final.features_covered, final.dead_neurons]).toEqual([
+      out.series[6].features_covered,
+      out.series[6].dead_neurons,
+    ]);
     expect([final.data_loss, final.data_loss_se, final.data_loss_last64, final.data_loss_last64_se]).toEqual([
       out.final_loss.last8.mean,
       out.final_loss.last8.se,
@@ -90,17 +111,35 @@ describe('toymodels analyse', () => {
     paper.forEach((p, i) => {
       expect(p.features_covered).toBeLessThanOrEqual(p.monosemantic_neurons);
       expect(p.features_covered > 0).toBe(p.monosemantic_neurons > 0);
-      expect(none[i]).toMatchObject({ monosemantic_neurons: 0, features_covered: 0, activation_floor: 1e9, monosemantic_below_floor: p.monosemantic_neurons });
-      expect(zero[i]).toMatchObject({ monosemantic_neurons: p.monosemantic_neurons, features_covered: p.features_covered, activation_floor: 0, monosemantic_below_floor: 0 });
+      expect(none[i]).toMatchObject({
+        monosemantic_neurons: 0,
+        features_covered: 0,
+        activation_floor: 1e9,
+        monosemantic_below_floor: p.monosemantic_neurons,
+      });
+      expect(zero[i]).toMatchObject({
+        monosemantic_neurons: p.monosemantic_neurons,
+        features_covered: p.features_covered,
+        activation_floor: 0,
+        monosemantic_below_floor: 0,
+      });
     });
     const text = toymodels(['analyse', id, '--store', store, '--mono_min_activation', '1e9']).stdout.split('\n');
     expect(text[2]).toMatch(/^monosemantic neurons 0: /);
-    expect(text[3]).toBe(`${paper[6]!.monosemantic_neurons} more pass the ratio but have a largest activation below 1000000000 (--mono_min_activation) and are not counted`);
+    expect(text[3]).toBe(
+      `${paper[6]!.monosemantic_neurons} more pass the ratio but have a largest activation below 1000000000 (--mono_min_activation) and are not counted`,
+    );
   });
 
-  it.each(['-1', 'abc', '', '1e999', '0x10'])('--mono_min_activation %j is one line naming the value and what is allowed, exit 2', (bad) => {
-    expectUsageError(['analyse', id, '--mono_min_activation', bad], new RegExp(`^toymodels: --mono_min_activation: ${JSON.stringify(bad)} is not allowed: must be a number >= 0`));
-  });
+  it.each(['-1', 'abc', '', '1e999', '0x10'])(
+    '--mono_min_activation %j is one line naming the value and what is allowed, exit 2',
+    (bad) => {
+      expectUsageError(
+        ['analyse', id, '--mono_min_activation', bad],
+        new RegExp(`^toymodels: --mono_min_activation: ${JSON.stringify(bad)} is not allowed: must be a number >= 0`),
+      );
+    },
+  );
 
   it('an unknown snapshot is one line listing the valid ones, exit 2', () => {
     const r = toymodels(['analyse', id, '--store', store, '--snapshot', '5']);

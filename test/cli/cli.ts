@@ -15,7 +15,20 @@ export function toymodels(args: string[], opts: { cwd?: string } = {}) {
 export const tempDir = (): string => mkdtempSync(path.join(tmpdir(), 'toymodels-test-'));
 
 /** A configuration small enough for a test: a few hundred milliseconds a run. */
-export const SMALL = ['--N', '32', '--m', '8', '--k', '64', '--log2_batch_size', '6', '--log2_training_steps', '6', '--threads', '1'];
+export const SMALL = [
+  '--N',
+  '32',
+  '--m',
+  '8',
+  '--k',
+  '64',
+  '--log2_batch_size',
+  '6',
+  '--log2_training_steps',
+  '6',
+  '--threads',
+  '1',
+];
 
 /** Bad input: exit 2, nothing on stdout, one line on stderr matching `message`, no store created. */
 export function expectUsageError(args: string[], message: RegExp): void {

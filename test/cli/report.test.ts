@@ -5,13 +5,39 @@ import { describe, expect, it } from 'vitest';
 import { expectUsageError, tempDir, toymodels } from './cli.js';
 
 // A grid sweep: mono / N over both variables is the grid (no mono-vs-sweep line against one of them).
-const FIGURES = ['training', 'loss-vs-mono', 'sfa-heatmaps', 'amplitude-response', 'biases', 'many-feature', 'sfa-lines', 'grid'];
+const FIGURES = [
+  'training',
+  'loss-vs-mono',
+  'sfa-heatmaps',
+  'amplitude-response',
+  'biases',
+  'many-feature',
+  'sfa-lines',
+  'grid',
+];
 
 describe('toymodels report', () => {
   it('writes every figure as PNG and SVG and a report.md for a smoke-scale grid sweep', () => {
     const store = tempDir();
     const out = path.join(tempDir(), 'report');
-    const sweep = toymodels(['sweep', '--N', '32', '--m', '8', '--k', '64', '--scale', 'smoke', '--grid', 'learning_rate=0.003,0.03', 'initial_bias=0,-0.5', '--name', 'g', '--store', store]);
+    const sweep = toymodels([
+      'sweep',
+      '--N',
+      '32',
+      '--m',
+      '8',
+      '--k',
+      '64',
+      '--scale',
+      'smoke',
+      '--grid',
+      'learning_rate=0.003,0.03',
+      'initial_bias=0,-0.5',
+      '--name',
+      'g',
+      '--store',
+      store,
+    ]);
     expect(sweep.code, sweep.stderr).toBe(0);
     const r = toymodels(['report', 'g', '--store', store, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
@@ -33,7 +59,9 @@ describe('toymodels report', () => {
     }
     const md = readFileSync(path.join(out, 'report.md'), 'utf8');
     expect(md).toContain('**Scale: smoke (batch 2^5, 2^6 steps).**');
-    expect(md).toContain('| learning rate | initial mean bias | status | final loss (last 8, ± se) | loss (last 64) | mono / N | features covered | mono / k | dead | mean bias | run |');
+    expect(md).toContain(
+      '| learning rate | initial mean bias | status | final loss (last 8, ± se) | loss (last 64) | mono / N | features covered | mono / k | dead | mean bias | run |',
+    );
     // At smoke scale a run may end within 5% of the zero-output loss: it is marked, not hidden.
     expect(md.match(/\| (finished|never learned) \|/g)).toHaveLength(4);
     for (const name of FIGURES) expect(md).toContain(`![${name}](${name}.png)`);
@@ -41,19 +69,58 @@ describe('toymodels report', () => {
 
   it('draws smaller PNGs with --png-scale and refuses a scale out of range', () => {
     const store = tempDir();
-    toymodels(['sweep', '--N', '32', '--m', '8', '--k', '64', '--scale', 'smoke', '--sweep_var', 'seed', '--sweep_values', '1', '--name', 'one', '--store', store]);
+    toymodels([
+      'sweep',
+      '--N',
+      '32',
+      '--m',
+      '8',
+      '--k',
+      '64',
+      '--scale',
+      'smoke',
+      '--sweep_var',
+      'seed',
+      '--sweep_values',
+      '1',
+      '--name',
+      'one',
+      '--store',
+      store,
+    ]);
     const width = (scale: string[]) => {
       const out = tempDir();
       expect(toymodels(['report', 'one', '--store', store, '--out', out, ...scale]).code).toBe(0);
       return decode(readFileSync(path.join(out, 'mono-vs-sweep.png'))).width;
     };
     expect(Math.abs(width([]) - 2 * width(['--png-scale', '1']))).toBeLessThanOrEqual(1);
-    expectUsageError(['report', 'one', '--store', store, '--out', tempDir(), '--png-scale', '0'], /--png-scale: "0" is not allowed: must be a number from 0.5 to 8/);
+    expectUsageError(
+      ['report', 'one', '--store', store, '--out', tempDir(), '--png-scale', '0'],
+      /--png-scale: "0" is not allowed: must be a number from 0.5 to 8/,
+    );
   });
 
   it('names the known sweeps when the sweep does not exist', () => {
     const store = tempDir();
-    toymodels(['sweep', '--N', '32', '--m', '8', '--k', '64', '--scale', 'smoke', '--sweep_var', 'seed', '--sweep_values', '1', '--name', 'one', '--store', store]);
+    toymodels([
+      'sweep',
+      '--N',
+      '32',
+      '--m',
+      '8',
+      '--k',
+      '64',
+      '--scale',
+      'smoke',
+      '--sweep_var',
+      'seed',
+      '--sweep_values',
+      '1',
+      '--name',
+      'one',
+      '--store',
+      store,
+    ]);
     const r = toymodels(['report', 'nope', '--store', store, '--out', tempDir()]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/no sweep "nope" .*sweeps there: one$/);
@@ -65,7 +132,9 @@ describe('toymodels report, new figures and marks', () => {
     const store = tempDir();
     const out = path.join(tempDir(), 'k');
     const base = ['--N', '32', '--m', '8', '--scale', 'smoke', '--store', store];
-    expect(toymodels(['sweep', ...base, '--sweep_var', 'k', '--sweep_values', '16', '32', '64', '--name', 'ks']).code).toBe(0);
+    expect(
+      toymodels(['sweep', ...base, '--sweep_var', 'k', '--sweep_values', '16', '32', '64', '--name', 'ks']).code,
+    ).toBe(0);
     expect(toymodels(['report', 'ks', '--store', store, '--out', out]).code).toBe(0);
     for (const name of ['mono-vs-sweep', 'mono-vs-n-over-k', 'loss-vs-mono', 'amplitude-response']) {
       expect(readFileSync(path.join(out, `${name}.svg`), 'utf8'), name).toMatch(/^<svg/);
@@ -73,7 +142,19 @@ describe('toymodels report, new figures and marks', () => {
     expect(readFileSync(path.join(out, 'mono-vs-n-over-k.svg'), 'utf8')).toContain('k = N');
 
     const lr = path.join(tempDir(), 'lr');
-    const wild = ['--optimizer', 'sgd', '--schedule', 'constant', '--sweep_var', 'learning_rate', '--sweep_values', '0.03', '10000', '--name', 'wild'];
+    const wild = [
+      '--optimizer',
+      'sgd',
+      '--schedule',
+      'constant',
+      '--sweep_var',
+      'learning_rate',
+      '--sweep_values',
+      '0.03',
+      '10000',
+      '--name',
+      'wild',
+    ];
     expect(toymodels(['sweep', ...base, '--k', '64', ...wild]).code).toBe(0);
     expect(toymodels(['report', 'wild', '--store', store, '--out', lr]).code).toBe(0);
     const md = readFileSync(path.join(lr, 'report.md'), 'utf8');

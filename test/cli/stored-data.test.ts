@@ -24,7 +24,19 @@ describe('a stored config that lacks a field or has a wrong type', () => {
 
   beforeAll(() => {
     store = tempDir();
-    const r = toymodels(['sweep', ...TINY, '--sweep_var', 'seed', '--sweep_values', '1', '--name', 's', '--store', store, '--json']);
+    const r = toymodels([
+      'sweep',
+      ...TINY,
+      '--sweep_var',
+      'seed',
+      '--sweep_values',
+      '1',
+      '--name',
+      's',
+      '--store',
+      store,
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     id = JSON.parse(r.stdout).runs[0].id;
   });
@@ -32,7 +44,11 @@ describe('a stored config that lacks a field or has a wrong type', () => {
   it.each([
     ['lacks N', (c: Record<string, unknown>) => delete c.N, /config\.json is corrupt: N: .*expected number/],
     ['has k as text', (c: Record<string, unknown>) => (c.k = 'ten'), /config\.json is corrupt: k: .*expected number/],
-    ['names no known activation', (c: Record<string, unknown>) => (c.nonlinearity = 'tanh'), /config\.json is corrupt: nonlinearity: must be one of ReLU, GeLU, SoLU/],
+    [
+      'names no known activation',
+      (c: Record<string, unknown>) => (c.nonlinearity = 'tanh'),
+      /config\.json is corrupt: nonlinearity: must be one of ReLU, GeLU, SoLU/,
+    ],
   ])('%s: analyse, report, merge and serve say the same line', async (_, change, message) => {
     const copy = tempDir();
     cpSync(store, copy, { recursive: true });

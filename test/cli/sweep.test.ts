@@ -11,7 +11,20 @@ const TINY = ['--N', '32', '--m', '8', '--k', '64', '--scale', 'smoke'];
 describe('toymodels sweep', () => {
   it('sweeps a variable, prints the sweep as JSON, and resumes without redoing finished runs', () => {
     const store = tempDir();
-    const args = ['sweep', ...TINY, '--sweep_var', 'learning_rate', '--sweep_values', '0.001', '0.01', '--threads', '1', '--store', store, '--json'];
+    const args = [
+      'sweep',
+      ...TINY,
+      '--sweep_var',
+      'learning_rate',
+      '--sweep_values',
+      '0.001',
+      '0.01',
+      '--threads',
+      '1',
+      '--store',
+      store,
+      '--json',
+    ];
     const first = toymodels(args);
     expect(first.code, first.stderr).toBe(0);
     const sweep = JSON.parse(first.stdout);
@@ -24,16 +37,34 @@ describe('toymodels sweep', () => {
     const again = toymodels(args);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('0 runs to train, 2 kept from earlier');
-    expect(JSON.parse(again.stdout).runs.map((r: { id: string }) => r.id)).toEqual(sweep.runs.map((r: { id: string }) => r.id));
+    expect(JSON.parse(again.stdout).runs.map((r: { id: string }) => r.id)).toEqual(
+      sweep.runs.map((r: { id: string }) => r.id),
+    );
   });
 
   it('runs grids, prints the summary table with the scale, and records a diverging run without stopping', () => {
     const store = tempDir();
-    const r = toymodels(['sweep', ...TINY, '--optimizer', 'sgd', '--schedule', 'constant', '--grid', 'learning_rate=0.001,10000', 'seed=1,2', '--name', 'grid', '--store', store]);
+    const r = toymodels([
+      'sweep',
+      ...TINY,
+      '--optimizer',
+      'sgd',
+      '--schedule',
+      'constant',
+      '--grid',
+      'learning_rate=0.001,10000',
+      'seed=1,2',
+      '--name',
+      'grid',
+      '--store',
+      store,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('sweep grid at scale smoke (batch 2^5, 2^6 steps)');
     const lines = r.stdout.trim().split('\n');
-    expect(lines[1]).toMatch(/^learning_rate\s+seed\s+status\s+final loss \(last 8, ± se\)\s+loss \(last 64\)\s+mono \/ N\s+features covered\s+mono \/ k\s+dead\s+mean bias\s+run$/);
+    expect(lines[1]).toMatch(
+      /^learning_rate\s+seed\s+status\s+final loss \(last 8, ± se\)\s+loss \(last 64\)\s+mono \/ N\s+features covered\s+mono \/ k\s+dead\s+mean bias\s+run$/,
+    );
     expect(lines.filter((l) => /^0\.001 .*\bfinished\b/.test(l))).toHaveLength(2);
     expect(lines.filter((l) => /^10000 .*\bdiverged\b/.test(l)).length).toBeGreaterThan(0);
     expect(r.stdout).toMatch(/diverged: learning_rate=10000 seed=\d at step \d+/);
@@ -41,9 +72,28 @@ describe('toymodels sweep', () => {
 
   it('gives the same results with --jobs 2 as with --jobs 1', () => {
     const run = (jobs: string) => {
-      const r = toymodels(['sweep', ...TINY, '--sweep_var', 'seed', '--sweep_values', '1', '2', '3', '--jobs', jobs, '--threads', '1', '--store', tempDir(), '--json']);
+      const r = toymodels([
+        'sweep',
+        ...TINY,
+        '--sweep_var',
+        'seed',
+        '--sweep_values',
+        '1',
+        '2',
+        '3',
+        '--jobs',
+        jobs,
+        '--threads',
+        '1',
+        '--store',
+        tempDir(),
+        '--json',
+      ]);
       expect(r.code, r.stderr).toBe(0);
-      return JSON.parse(r.stdout).runs.map((x: { final: { data_loss: number; mean_bias: number } }) => [x.final.data_loss, x.final.mean_bias]);
+      return JSON.parse(r.stdout).runs.map((x: { final: { data_loss: number; mean_bias: number } }) => [
+        x.final.data_loss,
+        x.final.mean_bias,
+      ]);
     };
     expect(run('2')).toEqual(run('1'));
   });
@@ -51,11 +101,31 @@ describe('toymodels sweep', () => {
   it('gives the same results with runs trained together in one graph as one by one', () => {
     const run = (together: string) => {
       const grid = ['--grid', 'learning_rate=0.003,0.01', 'initial_bias=0,-1', 'reg=0,0.01'];
-      const r = toymodels(['sweep', ...TINY, ...grid, '--decay', '0.03', '--jobs', '1', '--threads', '1', '--together', together, '--store', tempDir(), '--json']);
+      const r = toymodels([
+        'sweep',
+        ...TINY,
+        ...grid,
+        '--decay',
+        '0.03',
+        '--jobs',
+        '1',
+        '--threads',
+        '1',
+        '--together',
+        together,
+        '--store',
+        tempDir(),
+        '--json',
+      ]);
       expect(r.code, r.stderr).toBe(0);
-      const runs = JSON.parse(r.stdout).runs as { config: { together: number }; final: { data_loss: number; mean_bias: number; monosemantic_neurons: number } }[];
+      const runs = JSON.parse(r.stdout).runs as {
+        config: { together: number };
+        final: { data_loss: number; mean_bias: number; monosemantic_neurons: number };
+      }[];
       // Eight points in graphs of at most three: 3 + 3 + 2.
-      expect(runs.map((x) => x.config.together)).toEqual(together === '3' ? [3, 3, 3, 3, 3, 3, 2, 2] : Array(8).fill(1));
+      expect(runs.map((x) => x.config.together)).toEqual(
+        together === '3' ? [3, 3, 3, 3, 3, 3, 2, 2] : Array(8).fill(1),
+      );
       return runs.map((x) => [x.final.data_loss, x.final.mean_bias, x.final.monosemantic_neurons]);
     };
     expect(run('3')).toEqual(run('1'));
@@ -63,16 +133,48 @@ describe('toymodels sweep', () => {
 
   it('says in one line, exit 2, when --device webgpu has no GPU here', async () => {
     // On a machine whose GPU WebGPU can use, there is no failure to check.
-    if (await ensureDevice('webgpu').then(() => true, () => false)) return;
-    expectUsageError(['sweep', ...TINY, '--grid', 'seed=1,2', '--device', 'webgpu'], /^toymodels: --device webgpu is not available here: .*; use --device cpu$/);
+    if (
+      await ensureDevice('webgpu').then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    expectUsageError(
+      ['sweep', ...TINY, '--grid', 'seed=1,2', '--device', 'webgpu'],
+      /^toymodels: --device webgpu is not available here: .*; use --device cpu$/,
+    );
   });
 
   it('resumes after a kill -9: finished runs untouched, the rest completed', async () => {
     const store = tempDir();
-    const args = ['sweep', '--N', '64', '--m', '16', '--k', '256', '--log2_batch_size', '7', '--log2_training_steps', '9', '--sweep_var', 'seed', '--sweep_values', 'lin:1:5:5', '--name', 'killed', '--threads', '1', '--store', store];
+    const args = [
+      'sweep',
+      '--N',
+      '64',
+      '--m',
+      '16',
+      '--k',
+      '256',
+      '--log2_batch_size',
+      '7',
+      '--log2_training_steps',
+      '9',
+      '--sweep_var',
+      'seed',
+      '--sweep_values',
+      'lin:1:5:5',
+      '--name',
+      'killed',
+      '--threads',
+      '1',
+      '--store',
+      store,
+    ];
     const bin = path.resolve(import.meta.dirname, '../../bin/toymodels.js');
     const child = spawn(process.execPath, [bin, ...args], { detached: true, stdio: 'ignore' });
-    const finished = () => (existsSync(path.join(store, 'index.sqlite')) ? new RunStore(store).listRuns({ status: 'finished' }) : []);
+    const finished = () =>
+      existsSync(path.join(store, 'index.sqlite')) ? new RunStore(store).listRuns({ status: 'finished' }) : [];
     const deadline = Date.now() + 60_000;
     while (finished().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     process.kill(-child.pid!, 'SIGKILL');
@@ -116,7 +218,15 @@ describe('toymodels batch', () => {
     expect(sweep.name).toMatch(/^LR1-smoke-[0-9a-f]{6}$/);
     expect(sweep.batch).toBe('LR1');
     expect(sweep.runs).toHaveLength(6);
-    expect(sweep.runs[0].config).toMatchObject({ N: 512, m: 64, k: 1024, eps: 1 / 64, decay: 0, initial_bias: 0, seed: 1 });
+    expect(sweep.runs[0].config).toMatchObject({
+      N: 512,
+      m: 64,
+      k: 1024,
+      eps: 1 / 64,
+      decay: 0,
+      initial_bias: 0,
+      seed: 1,
+    });
   });
 });
 

@@ -12,9 +12,31 @@ describe('toymodels train', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out).sort()).toEqual(['config', 'final', 'id', 'loss_every', 'losses', 'samples_per_second', 'seconds']);
-    expect(Object.keys(out.config).sort()).toEqual([...CONFIG_FIELDS, 'threads', 'device', 'together', 'version'].sort());
-    expect(out.config).toMatchObject({ N: 32, m: 8, k: 64, task: 'decoder', seed: 3, eps: 1 / 64, optimizer: 'lamb', schedule: 'paper', threads: 1, device: 'cpu', together: 1 });
+    expect(Object.keys(out).sort()).toEqual([
+      'config',
+      'final',
+      'id',
+      'loss_every',
+      'losses',
+      'samples_per_second',
+      'seconds',
+    ]);
+    expect(Object.keys(out.config).sort()).toEqual(
+      [...CONFIG_FIELDS, 'threads', 'device', 'together', 'version'].sort(),
+    );
+    expect(out.config).toMatchObject({
+      N: 32,
+      m: 8,
+      k: 64,
+      task: 'decoder',
+      seed: 3,
+      eps: 1 / 64,
+      optimizer: 'lamb',
+      schedule: 'paper',
+      threads: 1,
+      device: 'cpu',
+      together: 1,
+    });
     expect(out.losses).toHaveLength(4);
     expect(out.final.status).toBe('finished');
     const mean = out.losses.slice(-8).reduce((a: number, b: number) => a + b) / out.losses.slice(-8).length;
@@ -26,7 +48,10 @@ describe('toymodels train', () => {
     const dir = path.join(store, out.id);
     expect(readdirSync(dir).sort()).toEqual(['config.json', 'losses.json', 'summary.json', 'tensors.safetensors']);
     expect(JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8'))).toEqual(out.config);
-    expect(JSON.parse(readFileSync(path.join(dir, 'losses.json'), 'utf8'))).toMatchObject({ every: 16, steps: [0, 16, 32, 48] });
+    expect(JSON.parse(readFileSync(path.join(dir, 'losses.json'), 'utf8'))).toMatchObject({
+      every: 16,
+      steps: [0, 16, 32, 48],
+    });
     const { tensors, metadata } = decodeSafetensors(readFileSync(path.join(dir, 'tensors.safetensors')));
     expect(metadata.snapshots).toBe('0,1,3,7,15,31,63');
     expect(tensors['embedding.E']!.shape).toEqual([8, 32]);
@@ -37,7 +62,12 @@ describe('toymodels train', () => {
     expect(runs.code).toBe(0);
     const list = JSON.parse(runs.stdout);
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ id: out.id, status: 'finished', config: { task: 'decoder' }, final: { status: 'finished' } });
+    expect(list[0]).toMatchObject({
+      id: out.id,
+      status: 'finished',
+      config: { task: 'decoder' },
+      final: { status: 'finished' },
+    });
     const table = toymodels(['runs', '--store', store]);
     expect(table.stdout).toContain(out.id);
   });
@@ -55,7 +85,19 @@ describe('toymodels train', () => {
 
   it('exits 3 with one line when the loss diverges, and stores the run as diverged', () => {
     const store = tempDir();
-    const r = toymodels(['train', ...SMALL, '--optimizer', 'sgd', '--learning_rate', '10000', '--schedule', 'constant', '--store', store, '--json']);
+    const r = toymodels([
+      'train',
+      ...SMALL,
+      '--optimizer',
+      'sgd',
+      '--learning_rate',
+      '10000',
+      '--schedule',
+      'constant',
+      '--store',
+      store,
+      '--json',
+    ]);
     expect(r.code).toBe(3);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/diverged.*step \d+/);
@@ -69,7 +111,8 @@ describe('toymodels train', () => {
   it('documents every flag with its default', () => {
     const r = toymodels(['train', '--help']);
     expect(r.code).toBe(0);
-    for (const flag of [...CONFIG_FIELDS, 'threads', 'device', 'store', 'json']) expect(r.stdout).toContain(`--${flag}`);
+    for (const flag of [...CONFIG_FIELDS, 'threads', 'device', 'store', 'json'])
+      expect(r.stdout).toContain(`--${flag}`);
     expect(r.stdout).toContain('(default: 512)');
     expect(r.stdout).toContain('(default: "./runs")');
   });

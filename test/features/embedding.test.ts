@@ -3,7 +3,13 @@ import { orthonormalColumns, randomEmbedding } from '../../src/features/embeddin
 import { Rng } from '../../src/features/rng.js';
 
 /** Largest |(XᵀY)[a][b] - target(a, b)| for row-major N × m matrices X and Y. */
-function gramError(x: Float64Array, y: Float64Array, N: number, m: number, target: (a: number, b: number) => number): number {
+function gramError(
+  x: Float64Array,
+  y: Float64Array,
+  N: number,
+  m: number,
+  target: (a: number, b: number) => number,
+): number {
   let worst = 0;
   for (let a = 0; a < m; a++) {
     for (let b = 0; b < m; b++) {

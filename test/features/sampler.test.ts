@@ -36,7 +36,10 @@ function collect(sampler: FeatureSampler, n: number, difference = false) {
 describe('FeatureSampler.sample', () => {
   it('activates N eps features per row on average, with values uniform in [0, 1)', () => {
     const eps = 1 / 64;
-    const { active, valueSum, rows } = collect(new FeatureSampler(featureProbabilities(N, eps, 'equal'), new Rng(1)), N);
+    const { active, valueSum, rows } = collect(
+      new FeatureSampler(featureProbabilities(N, eps, 'equal'), new Rng(1)),
+      N,
+    );
     const total = active.reduce((a, b) => a + b, 0);
     // Per-row count ~ Binomial(N, eps): the mean over `rows` rows has SE sqrt(N eps (1 - eps) / rows) ≈ 0.022.
     expect(Math.abs(total / rows - N * eps)).toBeLessThan(5 * Math.sqrt((N * eps * (1 - eps)) / rows));

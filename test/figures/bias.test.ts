@@ -8,7 +8,9 @@ const outliers = [-40.2, -19, 3];
 
 /** The x positions of the rules whose aria label starts with `label`, in the rendered SVG. */
 function ruleXs(svg: string, label: string): number[] {
-  return [...svg.matchAll(/<line aria-label="([^"]*)"[^>]*transform="translate\(([\d.]+),0\)"/g)].filter((m) => m[1]!.startsWith(label)).map((m) => Number(m[2]));
+  return [...svg.matchAll(/<line aria-label="([^"]*)"[^>]*transform="translate\(([\d.]+),0\)"/g)]
+    .filter((m) => m[1]!.startsWith(label))
+    .map((m) => Number(m[2]));
 }
 
 describe('bias range', () => {
@@ -41,7 +43,10 @@ describe('bias plot', () => {
       scale: SCALE,
       sweep: { field: 'learning_rate' },
       N: 8,
-      runs: [0.001, 0.003, 0.03].map((value, r) => ({ value, biases: Float32Array.from({ length: 16 }, (_, n) => (n < 8 ? -0.5 : 0.1) * (r + 1)) })),
+      runs: [0.001, 0.003, 0.03].map((value, r) => ({
+        value,
+        biases: Float32Array.from({ length: 16 }, (_, n) => (n < 8 ? -0.5 : 0.1) * (r + 1)),
+      })),
     });
     expect(findAll(spec, (o) => o.label === 'N = 8')).toHaveLength(1);
     await renderChecked(spec, ['N = 8', 'bias', 'neuron (heat-map order)', 'learning rate']);
@@ -62,7 +67,10 @@ describe('bias plot', () => {
     const y = (line.encoding as { y: { scale: { domain: number[] } } }).y.scale.domain;
     expect(y[0]).toBeCloseTo(-1.1, 12);
     expect(y[1]).toBeCloseTo(1.1, 12);
-    const r = await renderChecked(spec, ['3 biases outside the range not shown (lowest −40.2, highest 3)', 'dashed: diverged (1 run']);
+    const r = await renderChecked(spec, [
+      '3 biases outside the range not shown (lowest −40.2, highest 3)',
+      'dashed: diverged (1 run',
+    ]);
     // The diverged run is dashed.
     expect(r.svg).toMatch(/<path aria-label="[^"]*mark: diverged[^"]*"[^>]*stroke-dasharray="6,3"/);
   });
@@ -80,9 +88,12 @@ describe('bias plot', () => {
         { value: 0.01, id: 'c', biases },
       ],
     });
-    const encodingOf = (type: string) => findAll(many, (o) => (o.mark as { type?: string })?.type === type && 'encoding' in o);
+    const encodingOf = (type: string) =>
+      findAll(many, (o) => (o.mark as { type?: string })?.type === type && 'encoding' in o);
     const monoRule = encodingOf('rule').find((o) => (o.encoding as { x?: { field: string } }).x?.field === 'mono')!;
-    expect((monoRule.encoding as { color: unknown }).color).toEqual((encodingOf('line')[0]!.encoding as { color: unknown }).color);
+    expect((monoRule.encoding as { color: unknown }).color).toEqual(
+      (encodingOf('line')[0]!.encoding as { color: unknown }).color,
+    );
     const rm = await renderChecked(many, ["dotted rules: each run's number of monosemantic neurons"]);
     // x = mono / 1024 of the 460-pixel plot; the run without a count has no rule.
     expect(ruleXs(rm.svg, 'mono: ')).toEqual([115, 230]);

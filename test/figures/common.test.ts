@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { colorScaleKind, isLogSpaced, markNotes, sweepColorEncoding, titleBlock, topLevel } from '../../src/figures/common.js';
+import {
+  colorScaleKind,
+  isLogSpaced,
+  markNotes,
+  sweepColorEncoding,
+  titleBlock,
+  topLevel,
+} from '../../src/figures/common.js';
 import { renderChecked, SCALE } from './helpers.js';
 
 /** A point per value, coloured by it: enough to render a colour encoding's legend. */
@@ -40,7 +47,11 @@ describe('colour rule for swept values', () => {
   });
 
   it('builds the colour encoding with the field label as legend title', () => {
-    const log = sweepColorEncoding('decay', [1e-1, 1e-7]) as { type: string; scale: { type: string }; legend: { title: string } };
+    const log = sweepColorEncoding('decay', [1e-1, 1e-7]) as {
+      type: string;
+      scale: { type: string };
+      legend: { title: string };
+    };
     expect(log.type).toBe('quantitative');
     expect(log.scale.type).toBe('log');
     expect(log.legend.title).toBe('weight decay rate');
@@ -51,7 +62,10 @@ describe('colour rule for swept values', () => {
 
   it("lists exactly the swept values, printed as formatValue prints them, for up to 16 numbers (B3's initial biases)", async () => {
     const b3 = [1, 0.7, 0.4, 0.1, -0.2, -0.5, -0.8, -1.1, -1.4, -1.7, -2];
-    const enc = sweepColorEncoding('initial_bias', b3) as { scale: { type: string }; legend: { type: string; values: number[] } };
+    const enc = sweepColorEncoding('initial_bias', b3) as {
+      scale: { type: string };
+      legend: { type: string; values: number[] };
+    };
     expect(enc.scale.type).toBe('linear');
     expect(enc.legend.type).toBe('symbol');
     expect(enc.legend.values).toEqual([...b3].sort((a, b) => a - b));
@@ -70,7 +84,9 @@ describe('colour rule for swept values', () => {
   it('uses a colour bar above 16 numbers', () => {
     const many = Array.from({ length: 17 }, (_, i) => i / 10);
     expect((sweepColorEncoding('initial_bias', many) as { legend: { type: string } }).legend.type).toBe('gradient');
-    expect((sweepColorEncoding('initial_bias', many.slice(1)) as { legend: { type: string } }).legend.type).toBe('symbol');
+    expect((sweepColorEncoding('initial_bias', many.slice(1)) as { legend: { type: string } }).legend.type).toBe(
+      'symbol',
+    );
   });
 
   it('notes the run marks, in the words of the figure that draws them', () => {

@@ -16,7 +16,13 @@ import {
   sweepCaption,
   trainingInput,
 } from '../../src/figures/from-sweep.js';
-import type { RunConfigData, SeriesData, SweepData, SweepPointData, SweepRunData } from '../../src/figures/sweep-data.js';
+import type {
+  RunConfigData,
+  SeriesData,
+  SweepData,
+  SweepPointData,
+  SweepRunData,
+} from '../../src/figures/sweep-data.js';
 import type { SweepValue } from '../../src/figures/types.js';
 
 const SCALE = 'laptop (batch 2^10, 2^13 steps)';
@@ -122,7 +128,9 @@ describe('runMark', () => {
 
   it('marks never-learned on the mean of the last 8 records within 5% of the zero-output loss', () => {
     // The last 8 at 0.96 of the zero-output loss, the 56 before them far below: never learned.
-    expect(runMark(run({ point: 0, values: {}, loss: [...times(56, 0.5 * Z), ...times(8, 0.96 * Z)] }))).toBe('never-learned');
+    expect(runMark(run({ point: 0, values: {}, loss: [...times(56, 0.5 * Z), ...times(8, 0.96 * Z)] }))).toBe(
+      'never-learned',
+    );
     // The last 8 at 0.94, the 56 before at the zero-output loss: learned.
     expect(runMark(run({ point: 0, values: {}, loss: [...times(56, Z), ...times(8, 0.94 * Z)] }))).toBe('ok');
     // Just either side of the 5% edge.
@@ -151,7 +159,9 @@ describe('finalMeasures', () => {
     const series = [snap(7, 0.2), snap(8191, 0.7), snap(0, 0), snap(1023, 0.6)];
     const f = finalMeasures(run({ point: 0, values: {}, series }));
     expect(f.snapshot).toBe(series[1]);
-    expect(finalMeasures(run({ point: 0, values: {}, series: [snap(8191, 0.7), snap(7, 0.2)] })).snapshot!.step).toBe(8191);
+    expect(finalMeasures(run({ point: 0, values: {}, series: [snap(8191, 0.7), snap(7, 0.2)] })).snapshot!.step).toBe(
+      8191,
+    );
     expect(finalMeasures(run({ point: 0, values: {}, series: [snap(3, 0.1)] })).snapshot!.step).toBe(3);
   });
 
@@ -206,21 +216,37 @@ describe('colourField, colourValue and runTitle', () => {
       run({ point: 2, values: { learning_rate: 0.003, seed: 0 } }),
     ]);
     expect(colourField(d)).toStrictEqual({ field: 'learning_rate', fields: ['learning_rate'] });
-    expect(colourField({ variables: [...vars].reverse() })).toStrictEqual({ field: 'learning_rate', fields: ['learning_rate'] });
+    expect(colourField({ variables: [...vars].reverse() })).toStrictEqual({
+      field: 'learning_rate',
+      fields: ['learning_rate'],
+    });
     expect(colourValue(d, { learning_rate: 0.001, seed: 1 })).toBe(0.001);
-    expect(d.runs.map((r) => runTitle(d, r))).toEqual(['learning rate = 0.001, seed 0', 'learning rate = 0.001, seed 1', 'learning rate = 0.003, seed 0']);
+    expect(d.runs.map((r) => runTitle(d, r))).toEqual([
+      'learning rate = 0.001, seed 0',
+      'learning rate = 0.001, seed 1',
+      'learning rate = 0.003, seed 0',
+    ]);
   });
 
   it('a seed variable whose runs all have one seed: no seed in the title', () => {
-    const d = sweep([{ field: 'learning_rate', values: [0.001, 0.003] }, { field: 'seed', values: [0] }], [
-      run({ point: 0, values: { learning_rate: 0.001, seed: 0 } }),
-      run({ point: 1, values: { learning_rate: 0.003, seed: 0 } }),
-    ]);
+    const d = sweep(
+      [
+        { field: 'learning_rate', values: [0.001, 0.003] },
+        { field: 'seed', values: [0] },
+      ],
+      [
+        run({ point: 0, values: { learning_rate: 0.001, seed: 0 } }),
+        run({ point: 1, values: { learning_rate: 0.003, seed: 0 } }),
+      ],
+    );
     expect(d.runs.map((r) => runTitle(d, r))).toEqual(['learning rate = 0.001', 'learning rate = 0.003']);
   });
 
   it('seeds only: colours by the seed, titles name it once', () => {
-    const d = sweep([{ field: 'seed', values: [0, 1, 2] }], [0, 1, 2].map((s) => run({ point: s, values: { seed: s } })));
+    const d = sweep(
+      [{ field: 'seed', values: [0, 1, 2] }],
+      [0, 1, 2].map((s) => run({ point: s, values: { seed: s } })),
+    );
     expect(colourField(d)).toStrictEqual({ field: 'seed', fields: ['seed'] });
     expect(colourValue(d, { seed: 2 })).toBe(2);
     expect(d.runs.map((r) => runTitle(d, r))).toEqual(['seed = 0', 'seed = 1', 'seed = 2']);
@@ -231,7 +257,11 @@ describe('colourField, colourValue and runTitle', () => {
       run({ point: 0, values: { learning_rate: 0.003, initial_bias: -1 } }),
       run({ point: 1, values: { learning_rate: 0.001, initial_bias: 0 } }),
     ]);
-    expect(colourField(d)).toStrictEqual({ field: 'point', label: 'learning rate × initial mean bias', fields: ['learning_rate', 'initial_bias'] });
+    expect(colourField(d)).toStrictEqual({
+      field: 'point',
+      label: 'learning rate × initial mean bias',
+      fields: ['learning_rate', 'initial_bias'],
+    });
     expect(colourValue(d, { learning_rate: 0.003, initial_bias: -1 })).toBe('0.003 × -1');
     expect(colourValue(d, { learning_rate: 0.003 })).toBe('0.003 × ?');
     expect(runTitle(d, d.runs[0]!)).toBe('learning rate × initial mean bias = 0.003 × -1');
@@ -239,10 +269,13 @@ describe('colourField, colourValue and runTitle', () => {
   });
 
   it('two variables and seeds: the seed joins the title, not the colour', () => {
-    const d = sweep([...GRID, { field: 'seed', values: [0, 1] }], [
-      run({ point: 0, values: { learning_rate: 0.003, initial_bias: -1, seed: 0 } }),
-      run({ point: 1, values: { learning_rate: 0.003, initial_bias: -1, seed: 1 } }),
-    ]);
+    const d = sweep(
+      [...GRID, { field: 'seed', values: [0, 1] }],
+      [
+        run({ point: 0, values: { learning_rate: 0.003, initial_bias: -1, seed: 0 } }),
+        run({ point: 1, values: { learning_rate: 0.003, initial_bias: -1, seed: 1 } }),
+      ],
+    );
     expect(colourField(d).fields).toEqual(['learning_rate', 'initial_bias']);
     expect(colourValue(d, d.runs[1]!.values)).toBe('0.003 × -1');
     expect(runTitle(d, d.runs[1]!)).toBe('learning rate × initial mean bias = 0.003 × -1, seed 1');
@@ -252,9 +285,32 @@ describe('colourField, colourValue and runTitle', () => {
 describe('trainingInput', () => {
   it('gives every run its value, id, mark, snapshots and losses (null as NaN), and the schedule', () => {
     const d = sweep(LR, [
-      run({ point: 0, values: { learning_rate: 0.001 }, id: 'a', series: [snap(0, 0), snap(7, 0.25)], loss: [2, 1, null, 0.5], zero: 2 }),
-      run({ point: 1, values: { learning_rate: 0.003 }, id: 'b', series: [snap(3, 0.125)], loss: times(8, 2), zero: 2.08, config: { decay: 0.03 } }),
-      run({ point: 2, values: { learning_rate: 0.01 }, id: 'c', status: 'diverged', series: [], loss: [1, null], zero: 2 }),
+      run({
+        point: 0,
+        values: { learning_rate: 0.001 },
+        id: 'a',
+        series: [snap(0, 0), snap(7, 0.25)],
+        loss: [2, 1, null, 0.5],
+        zero: 2,
+      }),
+      run({
+        point: 1,
+        values: { learning_rate: 0.003 },
+        id: 'b',
+        series: [snap(3, 0.125)],
+        loss: times(8, 2),
+        zero: 2.08,
+        config: { decay: 0.03 },
+      }),
+      run({
+        point: 2,
+        values: { learning_rate: 0.01 },
+        id: 'c',
+        status: 'diverged',
+        series: [],
+        loss: [1, null],
+        zero: 2,
+      }),
     ]);
     const input = trainingInput(d);
     expect(input).toStrictEqual({
@@ -265,7 +321,10 @@ describe('trainingInput', () => {
           value: 0.001,
           id: 'a',
           mark: 'ok',
-          snapshots: [{ log2_step: 0, mono_per_feature: 0, mean_bias: -0 }, { log2_step: 3, mono_per_feature: 0.25, mean_bias: -0.0007 }],
+          snapshots: [
+            { log2_step: 0, mono_per_feature: 0, mean_bias: -0 },
+            { log2_step: 3, mono_per_feature: 0.25, mean_bias: -0.0007 },
+          ],
           losses: { steps: [0, 16, 32, 48], loss: [2, 1, NaN, 0.5] },
         },
         {
@@ -288,8 +347,16 @@ describe('trainingInput', () => {
 
   it('takes the steps and schedule from the first run, decay from any run', () => {
     const d = sweep(LR, [
-      run({ point: 0, values: { learning_rate: 0.001 }, config: { log2_training_steps: 10, schedule: 'constant', decay: 0 } }),
-      run({ point: 1, values: { learning_rate: 0.003 }, config: { log2_training_steps: 13, schedule: 'paper', decay: 0 } }),
+      run({
+        point: 0,
+        values: { learning_rate: 0.001 },
+        config: { log2_training_steps: 10, schedule: 'constant', decay: 0 },
+      }),
+      run({
+        point: 1,
+        values: { learning_rate: 0.003 },
+        config: { log2_training_steps: 13, schedule: 'paper', decay: 0 },
+      }),
     ]);
     const input = trainingInput(d);
     expect(input.steps).toBe(1024);
@@ -303,7 +370,13 @@ describe('trainingInput', () => {
   });
 
   it('passes the zero-output loss when the runs agree on it within 5%, not when they differ more', () => {
-    const zeros = (...z: number[]) => trainingInput(sweep(LR, z.map((zero, i) => run({ point: i, values: { learning_rate: 0.001 * (i + 1) }, zero }))));
+    const zeros = (...z: number[]) =>
+      trainingInput(
+        sweep(
+          LR,
+          z.map((zero, i) => run({ point: i, values: { learning_rate: 0.001 * (i + 1) }, zero })),
+        ),
+      );
     expect(zeros(2, 2.1).zeroOutputLoss).toBeCloseTo(2.05, 12);
     expect(zeros(2.1, 2).zeroOutputLoss).toBeCloseTo(2.05, 12);
     expect(zeros(2, 2.04, 2.1, 2.02).zeroOutputLoss).toBeCloseTo(2.04, 12);
@@ -318,7 +391,11 @@ describe('trainingInput', () => {
   });
 
   it('with no runs: no runs, no schedule guides', () => {
-    expect(trainingInput(sweep(LR, []))).toStrictEqual({ scale: SCALE, sweep: { field: 'learning_rate', fields: ['learning_rate'] }, runs: [] });
+    expect(trainingInput(sweep(LR, []))).toStrictEqual({
+      scale: SCALE,
+      sweep: { field: 'learning_rate', fields: ['learning_rate'] },
+      runs: [],
+    });
   });
 
   it('colours a grid by its combined value', () => {
@@ -332,27 +409,51 @@ describe('trainingInput', () => {
 describe('monoVsSweepInput', () => {
   it('gives mono / k, mono / N and features covered / N of the final snapshot, one point per run', () => {
     const d = sweep(LR, [
-      run({ point: 0, values: { learning_rate: 0.001 }, series: [snap(8191, 0.25, { features_covered: 64 }), snap(0, 0, { features_covered: 1 })] }),
+      run({
+        point: 0,
+        values: { learning_rate: 0.001 },
+        series: [snap(8191, 0.25, { features_covered: 64 }), snap(0, 0, { features_covered: 1 })],
+      }),
       run({ point: 1, values: { learning_rate: 0.003 }, series: [snap(8191, 0.5)], loss: times(8, Z) }),
       run({ point: 2, values: { learning_rate: 0.01 }, series: [] }),
-      run({ point: 3, values: { learning_rate: 0.03 }, status: 'diverged', series: [snap(31, 0.75, { features_covered: 256 })] }),
+      run({
+        point: 3,
+        values: { learning_rate: 0.03 },
+        status: 'diverged',
+        series: [snap(31, 0.75, { features_covered: 256 })],
+      }),
     ]);
     expect(monoVsSweepInput(d)).toStrictEqual({
       scale: SCALE,
       sweep: { field: 'learning_rate' },
       points: [
-        { value: 0.001, mark: 'ok', mono_per_neuron: 0.125, mono_per_feature: 0.25, features_covered_per_feature: 64 / 512 },
+        {
+          value: 0.001,
+          mark: 'ok',
+          mono_per_neuron: 0.125,
+          mono_per_feature: 0.25,
+          features_covered_per_feature: 64 / 512,
+        },
         { value: 0.003, mark: 'never-learned', mono_per_neuron: 0.25, mono_per_feature: 0.5 },
-        { value: 0.03, mark: 'diverged', mono_per_neuron: 0.375, mono_per_feature: 0.75, features_covered_per_feature: 0.5 },
+        {
+          value: 0.03,
+          mark: 'diverged',
+          mono_per_neuron: 0.375,
+          mono_per_feature: 0.75,
+          features_covered_per_feature: 0.5,
+        },
       ],
     });
   });
 
   it("divides features covered by the run's own N", () => {
-    const d = sweep([{ field: 'N', values: [256, 512] }], [
-      run({ point: 0, values: { N: 256 }, series: [snap(1, 0.5, { features_covered: 64 })] }),
-      run({ point: 1, values: { N: 512 }, series: [snap(1, 0.5, { features_covered: 64 })] }),
-    ]);
+    const d = sweep(
+      [{ field: 'N', values: [256, 512] }],
+      [
+        run({ point: 0, values: { N: 256 }, series: [snap(1, 0.5, { features_covered: 64 })] }),
+        run({ point: 1, values: { N: 512 }, series: [snap(1, 0.5, { features_covered: 64 })] }),
+      ],
+    );
     expect(monoVsSweepInput(d)!.points.map((p) => p.features_covered_per_feature)).toEqual([0.25, 0.125]);
     expect('N' in monoVsSweepInput(d)!).toBe(false);
   });
@@ -365,15 +466,22 @@ describe('monoVsSweepInput', () => {
   });
 
   it('draws a sweep of seeds only, against the seed', () => {
-    const d = sweep([{ field: 'seed', values: [0, 1] }], [run({ point: 0, values: { seed: 0 } }), run({ point: 1, values: { seed: 1 } })]);
+    const d = sweep(
+      [{ field: 'seed', values: [0, 1] }],
+      [run({ point: 0, values: { seed: 0 } }), run({ point: 1, values: { seed: 1 } })],
+    );
     expect(monoVsSweepInput(d)!.points.map((p) => p.value)).toEqual([0, 1]);
     expect(monoVsSweepInput(d)!.sweep).toStrictEqual({ field: 'seed' });
   });
 
   it('is undefined for a grid of two variables, without runs, or without snapshots', () => {
-    expect(monoVsSweepInput(sweep(GRID, [run({ point: 0, values: { learning_rate: 0.001, initial_bias: 0 } })]))).toBeUndefined();
+    expect(
+      monoVsSweepInput(sweep(GRID, [run({ point: 0, values: { learning_rate: 0.001, initial_bias: 0 } })])),
+    ).toBeUndefined();
     expect(monoVsSweepInput(sweep(LR, []))).toBeUndefined();
-    expect(monoVsSweepInput(sweep(LR, [run({ point: 0, values: { learning_rate: 0.001 }, series: [] })]))).toBeUndefined();
+    expect(
+      monoVsSweepInput(sweep(LR, [run({ point: 0, values: { learning_rate: 0.001 }, series: [] })])),
+    ).toBeUndefined();
   });
 });
 
@@ -381,7 +489,14 @@ describe('biasPlotInput', () => {
   it('leaves out runs without biases and marks each run at its final mono', () => {
     const d = sweep(LR, [
       run({ point: 0, values: { learning_rate: 0.001 }, id: 'a', biases: null }),
-      run({ point: 1, values: { learning_rate: 0.003 }, id: 'b', biases: [1, -1], series: [snap(0, 0), snap(8191, 0.25), snap(63, 0.125)], config: { N: 256 } }),
+      run({
+        point: 1,
+        values: { learning_rate: 0.003 },
+        id: 'b',
+        biases: [1, -1],
+        series: [snap(0, 0), snap(8191, 0.25), snap(63, 0.125)],
+        config: { N: 256 },
+      }),
       run({ point: 2, values: { learning_rate: 0.01 }, id: 'c', biases: [0.5], series: [], status: 'diverged' }),
     ]);
     expect(biasPlotInput(d)).toStrictEqual({
@@ -399,7 +514,9 @@ describe('biasPlotInput', () => {
     const d = sweep(LR, [run({ point: 0, values: { learning_rate: 0.001 }, loss: times(8, Z) })]);
     expect(biasPlotInput(d)!.runs[0]!.mark).toBe('never-learned');
     expect(biasPlotInput(d)!.runs[0]!.mono).toBe(256);
-    expect(biasPlotInput(sweep(LR, [run({ point: 0, values: { learning_rate: 0.001 }, biases: null })]))).toBeUndefined();
+    expect(
+      biasPlotInput(sweep(LR, [run({ point: 0, values: { learning_rate: 0.001 }, biases: null })])),
+    ).toBeUndefined();
     expect(biasPlotInput(sweep(LR, []))).toBeUndefined();
   });
 });
@@ -436,7 +553,11 @@ describe('gridInput', () => {
   });
 
   it('averages the seeds of a cell; a cell with a missing or diverged seed is grey', () => {
-    const vars: Variables = [{ field: 'learning_rate', values: [0.001] }, { field: 'initial_bias', values: [-1, 0] }, { field: 'seed', values: [0, 1] }];
+    const vars: Variables = [
+      { field: 'learning_rate', values: [0.001] },
+      { field: 'initial_bias', values: [-1, 0] },
+      { field: 'seed', values: [0, 1] },
+    ];
     const runs = [
       run({ point: 0, values: { learning_rate: 0.001, initial_bias: -1, seed: 0 }, mono: 0.25 }),
       run({ point: 1, values: { learning_rate: 0.001, initial_bias: -1, seed: 1 }, mono: 0.75 }),
@@ -450,7 +571,11 @@ describe('gridInput', () => {
   });
 
   it('marks a cell never learned only when every seed of it never learned', () => {
-    const vars: Variables = [{ field: 'learning_rate', values: [0.001] }, { field: 'initial_bias', values: [-1, 0] }, { field: 'seed', values: [0, 1] }];
+    const vars: Variables = [
+      { field: 'learning_rate', values: [0.001] },
+      { field: 'initial_bias', values: [-1, 0] },
+      { field: 'seed', values: [0, 1] },
+    ];
     const at = (point: number, bias: number, seed: number, loss: number) =>
       run({ point, values: { learning_rate: 0.001, initial_bias: bias, seed }, mono: 0.5, loss: times(8, loss) });
     const runs = [at(0, -1, 0, Z), at(1, -1, 1, Z), at(2, 0, 0, Z), at(3, 0, 1, 0.5 * Z)];
@@ -461,7 +586,11 @@ describe('gridInput', () => {
   });
 
   it('skips the seed when choosing the axes', () => {
-    const vars: Variables = [{ field: 'seed', values: [0] }, { field: 'eps', values: [0.5] }, { field: 'k', values: [64] }];
+    const vars: Variables = [
+      { field: 'seed', values: [0] },
+      { field: 'eps', values: [0.5] },
+      { field: 'k', values: [64] },
+    ];
     const d = sweep(vars, [run({ point: 0, values: { seed: 0, eps: 0.5, k: 64 }, mono: 0.5 })]);
     const g = gridInput(d)!;
     expect(g.y).toStrictEqual({ field: 'eps' });
@@ -471,7 +600,13 @@ describe('gridInput', () => {
 
   it('is undefined for one variable, with or without seeds', () => {
     expect(gridInput(oneVariable('learning_rate', [0.001], [0.5]))).toBeUndefined();
-    const d = sweep([{ field: 'learning_rate', values: [0.001] }, { field: 'seed', values: [0, 1] }], [run({ point: 0, values: { learning_rate: 0.001, seed: 0 } })]);
+    const d = sweep(
+      [
+        { field: 'learning_rate', values: [0.001] },
+        { field: 'seed', values: [0, 1] },
+      ],
+      [run({ point: 0, values: { learning_rate: 0.001, seed: 0 } })],
+    );
     expect(gridInput(d)).toBeUndefined();
   });
 });
@@ -481,18 +616,38 @@ describe('lossVsMonoInput', () => {
   const LONG = [...times(6, 100), ...times(56, 2), ...times(8, 1)];
 
   it('gives the last-64 mean and standard error against the final mono / N', () => {
-    const d = sweep(LR, [
-      run({ point: 0, values: { learning_rate: 0.001 }, id: 'a', loss: LONG, mono: 0.25, zero: 4 }),
-      run({ point: 1, values: { learning_rate: 0.003 }, id: 'b', loss: [1.5], mono: 0.5, zero: 4 }),
-      run({ point: 2, values: { learning_rate: 0.01 }, id: 'c', series: [], loss: [3, 1], zero: 4 }),
-      run({ point: 3, values: { learning_rate: 0.03 }, id: 'd', status: 'diverged', loss: [1, null], mono: 0.75, zero: 4 }),
-    ], { name: 'LR1' });
+    const d = sweep(
+      LR,
+      [
+        run({ point: 0, values: { learning_rate: 0.001 }, id: 'a', loss: LONG, mono: 0.25, zero: 4 }),
+        run({ point: 1, values: { learning_rate: 0.003 }, id: 'b', loss: [1.5], mono: 0.5, zero: 4 }),
+        run({ point: 2, values: { learning_rate: 0.01 }, id: 'c', series: [], loss: [3, 1], zero: 4 }),
+        run({
+          point: 3,
+          values: { learning_rate: 0.03 },
+          id: 'd',
+          status: 'diverged',
+          loss: [1, null],
+          mono: 0.75,
+          zero: 4,
+        }),
+      ],
+      { name: 'LR1' },
+    );
     const input = lossVsMonoInput([d])!;
     expect(input).toStrictEqual({
       scale: SCALE,
       sweep: { field: 'learning_rate' },
       points: [
-        { value: 0.001, id: 'a', sweep: 'LR1', mark: 'ok', loss: 1.875, loss_se: input.points[0]!.loss_se, mono_per_feature: 0.25 },
+        {
+          value: 0.001,
+          id: 'a',
+          sweep: 'LR1',
+          mark: 'ok',
+          loss: 1.875,
+          loss_se: input.points[0]!.loss_se,
+          mono_per_feature: 0.25,
+        },
         // One record: no standard error.
         { value: 0.003, id: 'b', sweep: 'LR1', mark: 'ok', loss: 1.5, mono_per_feature: 0.5 },
         // No snapshot: mono / N is NaN.
@@ -512,17 +667,30 @@ describe('lossVsMonoInput', () => {
 
   it('several sweeps sharing a field keep it; differing fields colour by the sweep', () => {
     const a = sweep(LR, [run({ point: 0, values: { learning_rate: 0.001 }, id: 'a0' })], { name: 'LR1' });
-    const b = sweep(LR, [run({ point: 0, values: { learning_rate: 0.003 }, id: 'b0' })], { name: 'LR2', scale: 'paper' });
+    const b = sweep(LR, [run({ point: 0, values: { learning_rate: 0.003 }, id: 'b0' })], {
+      name: 'LR2',
+      scale: 'paper',
+    });
     const shared = lossVsMonoInput([a, b])!;
     expect(shared.sweep).toStrictEqual({ field: 'learning_rate' });
-    expect(shared.points.map((p) => [p.value, p.sweep, p.id])).toEqual([[0.001, 'LR1', 'a0'], [0.003, 'LR2', 'b0']]);
+    expect(shared.points.map((p) => [p.value, p.sweep, p.id])).toEqual([
+      [0.001, 'LR1', 'a0'],
+      [0.003, 'LR2', 'b0'],
+    ]);
     expect(shared.scale).toBe(`${SCALE}; paper`);
     expect(lossVsMonoInput([a, { ...a, name: 'LR1b' }])!.scale).toBe(SCALE);
 
-    const bias = sweep([{ field: 'initial_bias', values: [-1] }], [run({ point: 0, values: { initial_bias: -1 }, id: 'c0' })], { name: 'B3' });
+    const bias = sweep(
+      [{ field: 'initial_bias', values: [-1] }],
+      [run({ point: 0, values: { initial_bias: -1 }, id: 'c0' })],
+      { name: 'B3' },
+    );
     const mixed = lossVsMonoInput([a, bias])!;
     expect(mixed.sweep).toStrictEqual({ field: 'sweep', label: 'sweep' });
-    expect(mixed.points.map((p) => [p.value, p.sweep])).toEqual([['LR1', 'LR1'], ['B3', 'B3']]);
+    expect(mixed.points.map((p) => [p.value, p.sweep])).toEqual([
+      ['LR1', 'LR1'],
+      ['B3', 'B3'],
+    ]);
   });
 
   it('keeps the label of grids that share the combined field', () => {
@@ -548,7 +716,9 @@ describe('lossVsMonoInput', () => {
       run({ point: 1, values: { learning_rate: 0.03 }, status: 'diverged', loss: [null] }),
     ]);
     expect(lossVsMonoInput([diverged])).toBeUndefined();
-    expect(lossVsMonoInput([sweep(LR, [run({ point: 0, values: { learning_rate: 0.001 }, series: [] })])])).toBeUndefined();
+    expect(
+      lossVsMonoInput([sweep(LR, [run({ point: 0, values: { learning_rate: 0.001 }, series: [] })])]),
+    ).toBeUndefined();
     // One drawable run is enough, and the diverged ones come along to be counted.
     const some = sweep(LR, [...diverged.runs, run({ point: 2, values: { learning_rate: 0.001 } })]);
     expect(lossVsMonoInput([some])!.points.map((p) => p.mark)).toEqual(['diverged', 'diverged', 'ok']);
@@ -557,12 +727,15 @@ describe('lossVsMonoInput', () => {
 
 describe('monoVsNOverKInput', () => {
   it('gives k, N and mono / k of each run of a k sweep that did not diverge', () => {
-    const d = sweep([{ field: 'k', values: [256, 512, 1024, 2048] }], [
-      run({ point: 0, values: { k: 256 }, series: [snap(8191, 0.25, { features_covered: 128 }), snap(1, 0.5)] }),
-      run({ point: 1, values: { k: 512 }, series: [snap(8191, 0.5)], loss: times(8, Z) }),
-      run({ point: 2, values: { k: 1024 }, status: 'diverged', mono: 0.75 }),
-      run({ point: 3, values: { k: 2048 }, series: [] }),
-    ]);
+    const d = sweep(
+      [{ field: 'k', values: [256, 512, 1024, 2048] }],
+      [
+        run({ point: 0, values: { k: 256 }, series: [snap(8191, 0.25, { features_covered: 128 }), snap(1, 0.5)] }),
+        run({ point: 1, values: { k: 512 }, series: [snap(8191, 0.5)], loss: times(8, Z) }),
+        run({ point: 2, values: { k: 1024 }, status: 'diverged', mono: 0.75 }),
+        run({ point: 3, values: { k: 2048 }, series: [] }),
+      ],
+    );
     expect(monoVsNOverKInput(d)).toStrictEqual({
       scale: SCALE,
       points: [
@@ -574,9 +747,19 @@ describe('monoVsNOverKInput', () => {
 
   it('is only for k sweeps, and undefined when no run can be drawn', () => {
     expect(monoVsNOverKInput(oneVariable('learning_rate', [0.001, 0.003], [0.2, 0.4]))).toBeUndefined();
-    const withSeeds = sweep([{ field: 'seed', values: [0] }, { field: 'k', values: [64] }], [run({ point: 0, values: { seed: 0, k: 64 } })]);
+    const withSeeds = sweep(
+      [
+        { field: 'seed', values: [0] },
+        { field: 'k', values: [64] },
+      ],
+      [run({ point: 0, values: { seed: 0, k: 64 } })],
+    );
     expect(monoVsNOverKInput(withSeeds)!.points).toHaveLength(1);
-    expect(monoVsNOverKInput(sweep([{ field: 'k', values: [64] }], [run({ point: 0, values: { k: 64 }, status: 'diverged' })]))).toBeUndefined();
+    expect(
+      monoVsNOverKInput(
+        sweep([{ field: 'k', values: [64] }], [run({ point: 0, values: { k: 64 }, status: 'diverged' })]),
+      ),
+    ).toBeUndefined();
     expect(monoVsNOverKInput(sweep([{ field: 'k', values: [64] }], []))).toBeUndefined();
   });
 });
@@ -607,7 +790,10 @@ describe('heatmapChoice', () => {
       run({ point: 8, values: { learning_rate: 0.0005 }, series: [] }),
     );
     // Stored out of value order.
-    const d = sweep([{ field: 'learning_rate', values: lrs }], [runs[3]!, runs[7]!, runs[5]!, runs[0]!, runs[6]!, runs[8]!, runs[4]!, runs[2]!, runs[1]!]);
+    const d = sweep(
+      [{ field: 'learning_rate', values: lrs }],
+      [runs[3]!, runs[7]!, runs[5]!, runs[0]!, runs[6]!, runs[8]!, runs[4]!, runs[2]!, runs[1]!],
+    );
     expect(chosen(d, 'learning_rate')).toEqual([
       [0.001, 'lowest'],
       [0.01, 'transition'],
@@ -618,7 +804,10 @@ describe('heatmapChoice', () => {
 
   it('chooses a run that never learned', () => {
     const d = oneVariable('learning_rate', [0.001, 0.003], [0.2, 0.1], { loss: times(8, Z) });
-    expect(chosen(d, 'learning_rate')).toEqual([[0.001, 'lowest, peak'], [0.003, 'highest']]);
+    expect(chosen(d, 'learning_rate')).toEqual([
+      [0.001, 'lowest, peak'],
+      [0.003, 'highest'],
+    ]);
   });
 
   it('a B3-like bias sweep: includes the peak inside the range', () => {
@@ -650,11 +839,23 @@ describe('heatmapChoice', () => {
 
   it('a k sweep whose k = N run is also the transition joins the notes', () => {
     const d = oneVariable('k', [128, 256, 512, 1024], [0.1, 0.2, 0.5, 0.9]);
-    expect(chosen(d, 'k')).toEqual([[128, 'lowest'], [512, 'transition, k = N'], [1024, 'highest, peak']]);
+    expect(chosen(d, 'k')).toEqual([
+      [128, 'lowest'],
+      [512, 'transition, k = N'],
+      [1024, 'highest, peak'],
+    ]);
     // k = N at the lowest k.
-    expect(chosen(oneVariable('k', [512, 1024, 2048], [0.1, 0.5, 0.9]), 'k')).toEqual([[512, 'lowest, k = N'], [1024, 'transition'], [2048, 'highest, peak']]);
+    expect(chosen(oneVariable('k', [512, 1024, 2048], [0.1, 0.5, 0.9]), 'k')).toEqual([
+      [512, 'lowest, k = N'],
+      [1024, 'transition'],
+      [2048, 'highest, peak'],
+    ]);
     // Without a k = N run, no such note.
-    expect(chosen(oneVariable('k', [128, 256, 1024], [0.1, 0.5, 0.9]), 'k')).toEqual([[128, 'lowest'], [256, 'transition'], [1024, 'highest, peak']]);
+    expect(chosen(oneVariable('k', [128, 256, 1024], [0.1, 0.5, 0.9]), 'k')).toEqual([
+      [128, 'lowest'],
+      [256, 'transition'],
+      [1024, 'highest, peak'],
+    ]);
   });
 
   it('the transition is the first inner run nearest the middle', () => {
@@ -684,16 +885,29 @@ describe('heatmapChoice', () => {
   });
 
   it('no transition or peak when mono / N is flat; no transition with two runs; one run is the lowest', () => {
-    expect(chosen(oneVariable('learning_rate', [1, 2, 3], [0.5, 0.5, 0.5]), 'learning_rate')).toEqual([[1, 'lowest'], [3, 'highest']]);
-    expect(chosen(oneVariable('learning_rate', [1, 2], [0.2, 0.1]), 'learning_rate')).toEqual([[1, 'lowest, peak'], [2, 'highest']]);
+    expect(chosen(oneVariable('learning_rate', [1, 2, 3], [0.5, 0.5, 0.5]), 'learning_rate')).toEqual([
+      [1, 'lowest'],
+      [3, 'highest'],
+    ]);
+    expect(chosen(oneVariable('learning_rate', [1, 2], [0.2, 0.1]), 'learning_rate')).toEqual([
+      [1, 'lowest, peak'],
+      [2, 'highest'],
+    ]);
     expect(chosen(oneVariable('learning_rate', [1], [0.2]), 'learning_rate')).toEqual([[1, 'lowest']]);
     expect(heatmapChoice(oneVariable('learning_rate', [1, 2], [0.2, 0.1], { status: 'diverged' }))).toEqual([]);
     expect(heatmapChoice(sweep(LR, []))).toEqual([]);
   });
 
   it('with seeds: one run per value, its lowest seed that can be chosen', () => {
-    const vars: Variables = [{ field: 'learning_rate', values: [0.001, 0.003, 0.01] }, { field: 'seed', values: [0, 1, 2] }];
-    const base = new Map([[0.001, 0.1], [0.003, 0.3], [0.01, 0.9]]);
+    const vars: Variables = [
+      { field: 'learning_rate', values: [0.001, 0.003, 0.01] },
+      { field: 'seed', values: [0, 1, 2] },
+    ];
+    const base = new Map([
+      [0.001, 0.1],
+      [0.003, 0.3],
+      [0.01, 0.9],
+    ]);
     const monoOf = (lr: number, seed: number) => base.get(lr)! + seed / 100;
     const runs: SweepRunData[] = [];
     let point = 0;
@@ -701,7 +915,15 @@ describe('heatmapChoice', () => {
       for (const lr of [0.01, 0.001, 0.003]) {
         // Seed 0 of 0.003 diverged: its seed 1 stands in.
         const status = lr === 0.003 && seed === 0 ? 'diverged' : 'finished';
-        runs.push(run({ point: point++, values: { learning_rate: lr, seed }, id: `${lr}/${seed}`, status, mono: monoOf(lr, seed) }));
+        runs.push(
+          run({
+            point: point++,
+            values: { learning_rate: lr, seed },
+            id: `${lr}/${seed}`,
+            status,
+            mono: monoOf(lr, seed),
+          }),
+        );
       }
     }
     const d = sweep(vars, runs);
@@ -719,7 +941,11 @@ describe('heatmapChoice', () => {
       run({ point: 2, values: { nonlinearity: 'softplus' }, mono: 0.3 }),
     ];
     const d = sweep([{ field: 'nonlinearity', values: ['relu', 'gelu', 'softplus'] }], [runs[2]!, runs[0]!, runs[1]!]);
-    expect(chosen(d, 'nonlinearity')).toEqual([['relu', 'lowest'], ['gelu', 'transition, peak'], ['softplus', 'highest']]);
+    expect(chosen(d, 'nonlinearity')).toEqual([
+      ['relu', 'lowest'],
+      ['gelu', 'transition, peak'],
+      ['softplus', 'highest'],
+    ]);
   });
 
   it('a grid: one run per combination, in point order', () => {
@@ -729,7 +955,11 @@ describe('heatmapChoice', () => {
       run({ point: 2, values: { learning_rate: 0.001, initial_bias: -1 }, mono: 0.1 }),
     ];
     const d = sweep(GRID, [runs[1]!, runs[2]!, runs[0]!]);
-    expect(heatmapChoice(d).map((c) => [c.run.point, c.note])).toEqual([[0, 'lowest'], [1, 'transition, peak'], [2, 'highest']]);
+    expect(heatmapChoice(d).map((c) => [c.run.point, c.note])).toEqual([
+      [0, 'lowest'],
+      [1, 'transition, peak'],
+      [2, 'highest'],
+    ]);
   });
 });
 
@@ -747,10 +977,25 @@ describe('sweepCaption', () => {
   });
 
   it('names seeds, threads and devices, the other optimizer and every config value', () => {
-    const vars: Variables = [{ field: 'initial_bias', values: [-1, 0] }, { field: 'seed', values: [0, 1, 2] }];
+    const vars: Variables = [
+      { field: 'initial_bias', values: [-1, 0] },
+      { field: 'seed', values: [0, 1, 2] },
+    ];
     const config: Partial<RunConfigData> = {
-      N: 256, m: 32, k: 1024, eps: 0.25, task: 'abs', nonlinearity: 'gelu', sample_kind: 'power_law', optimizer: 'adam',
-      schedule: 'constant', learning_rate: 0.007, decay: 0.03, reg: 1e-5, threads: 2, device: 'cuda',
+      N: 256,
+      m: 32,
+      k: 1024,
+      eps: 0.25,
+      task: 'abs',
+      nonlinearity: 'gelu',
+      sample_kind: 'power_law',
+      optimizer: 'adam',
+      schedule: 'constant',
+      learning_rate: 0.007,
+      decay: 0.03,
+      reg: 1e-5,
+      threads: 2,
+      device: 'cuda',
     };
     const runs = [1, 2, 0].map((seed, i) => run({ point: i, values: { initial_bias: 0, seed }, config }));
     expect(sweepCaption(sweep(vars, runs, { scale: 'paper' }))).toBe(
@@ -760,9 +1005,28 @@ describe('sweepCaption', () => {
   });
 
   it('says "swept" for every swept field', () => {
-    const fields = ['N', 'm', 'k', 'task', 'nonlinearity', 'sample_kind', 'eps', 'optimizer', 'schedule', 'learning_rate', 'decay', 'initial_bias', 'reg'];
-    const d = sweep(fields.map((field) => ({ field, values: [] })), [run({ point: 0, values: {} })]);
-    expect(sweepCaption(d).startsWith(`${fields.map((f) => `${f} swept`).join(', ')}; scale ${SCALE}. Seed 0.`)).toBe(true);
+    const fields = [
+      'N',
+      'm',
+      'k',
+      'task',
+      'nonlinearity',
+      'sample_kind',
+      'eps',
+      'optimizer',
+      'schedule',
+      'learning_rate',
+      'decay',
+      'initial_bias',
+      'reg',
+    ];
+    const d = sweep(
+      fields.map((field) => ({ field, values: [] })),
+      [run({ point: 0, values: {} })],
+    );
+    expect(sweepCaption(d).startsWith(`${fields.map((f) => `${f} swept`).join(', ')}; scale ${SCALE}. Seed 0.`)).toBe(
+      true,
+    );
   });
 
   it('sorts seeds and threads as numbers, and lists every device', () => {
@@ -773,7 +1037,12 @@ describe('sweepCaption', () => {
     ];
     const caption = sweepCaption(sweep([{ field: 'seed', values: [0, 2, 10] }], runs));
     expect(caption).toContain('. Seeds 0, 2, 10. 4 or 16 ORT threads a run, ONNX graphs on cuda, cpu. ');
-    const one = sweepCaption(sweep(LR, [run({ point: 0, values: {}, config: { threads: 1 } }), run({ point: 1, values: {}, config: { threads: 2 } })]));
+    const one = sweepCaption(
+      sweep(LR, [
+        run({ point: 0, values: {}, config: { threads: 1 } }),
+        run({ point: 1, values: {}, config: { threads: 2 } }),
+      ]),
+    );
     expect(one).toContain('. Seed 0. 1 or 2 ORT threads a run, ONNX graphs on cpu. ');
   });
 

@@ -33,7 +33,12 @@ describe('SFA heat map', () => {
     expect(legend.scale).toMatchObject({ scheme: 'viridis', domain: [0, 1.02] });
     // Enlarged cells are drawn crisp.
     expect(findAll(spec, (o) => o.type === 'image')[0]).toMatchObject({ smooth: false });
-    const r = await renderChecked(spec, ['neuron (heat-map order)', 'feature (heat-map order)', 'SFA', 'Single-feature activations']);
+    const r = await renderChecked(spec, [
+      'neuron (heat-map order)',
+      'feature (heat-map order)',
+      'SFA',
+      'Single-feature activations',
+    ]);
     expect(r.svg).toContain('<image');
     expect(r.svg).toContain('data:image/png;base64,');
   });
@@ -62,7 +67,11 @@ describe('SFA heat map', () => {
     // The panels fit side by side; a 64 x 64 corner block would be the whole map, so no zoom.
     expect((spec as { hconcat: unknown[] }).hconcat).toHaveLength(3);
     expect(embeddedPngs(spec)).toHaveLength(3);
-    const r = await renderChecked(spec, ['learning rate = 0.001 (lowest)', 'learning rate = 0.01 (peak; diverged)', 'learning rate = 0.03 (never learned)']);
+    const r = await renderChecked(spec, [
+      'learning rate = 0.001 (lowest)',
+      'learning rate = 0.01 (peak; diverged)',
+      'learning rate = 0.03 (never learned)',
+    ]);
     expect(r.svg.match(/role-legend"/g)).toHaveLength(1);
   });
 
@@ -87,8 +96,14 @@ describe('SFA heat map', () => {
     expect(rows).toHaveLength(2);
     // Each line: the map, then its zoom.
     expect(rows.map((row) => row.hconcat.map((p) => [p.width, p.height]))).toEqual([
-      [[1024, 512], [256, 256]],
-      [[128, 512], [64, 256]],
+      [
+        [1024, 512],
+        [256, 256],
+      ],
+      [
+        [128, 512],
+        [64, 256],
+      ],
     ]);
     expect(embeddedPngs(spec).map((png) => [decode(png).width, decode(png).height])).toEqual([
       [1024, 512],
@@ -124,14 +139,27 @@ describe('SFA heat map', () => {
   });
 
   it('fits panels on request and zooms on a block of the chosen size', () => {
-    const fitted = sfaHeatmapRow({ scale: SCALE, sweep: { field: 'k' }, runs: [{ value: 1024, sfa: diagonal(1024, 512) }], pixelsPerCell: 'fit', zoom: 32 });
+    const fitted = sfaHeatmapRow({
+      scale: SCALE,
+      sweep: { field: 'k' },
+      runs: [{ value: 1024, sfa: diagonal(1024, 512) }],
+      pixelsPerCell: 'fit',
+      zoom: 32,
+    });
     // Fitted, the map and its zoom fit in a row.
-    const [panel, zoom] = (fitted as { hconcat: { hconcat: { width: number; height: number; title: { text: string } }[] }[] }).hconcat[0]!.hconcat;
+    const [panel, zoom] = (
+      fitted as { hconcat: { hconcat: { width: number; height: number; title: { text: string } }[] }[] }
+    ).hconcat[0]!.hconcat;
     expect([panel!.width, panel!.height]).toEqual([300, 150]);
     expect([zoom!.width, zoom!.height, zoom!.title.text]).toEqual([256, 256, 'zoom: neurons 0–31 × features 0–31']);
     const img = decode(embeddedPngs(zoom)[0]!);
     expect([img.width, img.height]).toEqual([32, 32]);
-    const unzoomed = sfaHeatmapRow({ scale: SCALE, sweep: { field: 'k' }, runs: [{ value: 1024, sfa: diagonal(1024, 512) }], zoom: false });
+    const unzoomed = sfaHeatmapRow({
+      scale: SCALE,
+      sweep: { field: 'k' },
+      runs: [{ value: 1024, sfa: diagonal(1024, 512) }],
+      zoom: false,
+    });
     expect(embeddedPngs(unzoomed)).toHaveLength(1);
   });
 });
@@ -148,12 +176,19 @@ describe('many-feature heat maps', () => {
       ],
     });
     expect(embeddedPngs(spec)).toHaveLength(2);
-    const r = await renderChecked(spec, ['no extra features', 'extra feature 2', 'activation', 'Many-feature activations']);
+    const r = await renderChecked(spec, [
+      'no extra features',
+      'extra feature 2',
+      'activation',
+      'Many-feature activations',
+    ]);
     expect(r.svg.match(/role-legend"/g)).toHaveLength(1);
   });
 
   it('widens the colour domain only when activations exceed 1.02', () => {
     expect(manyFeatureDomain([{ label: 'a', activations: diagonal(4, 4) }])).toEqual([0, 1.02]);
-    expect(manyFeatureDomain([{ label: 'a', activations: { rows: 1, cols: 2, data: [0.2, 1.734] } }])).toEqual([0, 1.74]);
+    expect(manyFeatureDomain([{ label: 'a', activations: { rows: 1, cols: 2, data: [0.2, 1.734] } }])).toEqual([
+      0, 1.74,
+    ]);
   });
 });

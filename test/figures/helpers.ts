@@ -47,7 +47,9 @@ export function assertPlainJson(v: unknown, where = 'spec'): void {
     v.forEach((x, i) => assertPlainJson(x, `${where}[${i}]`));
     return;
   }
-  expect(typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype, `${where} is a plain object`).toBe(true);
+  expect(typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype, `${where} is a plain object`).toBe(
+    true,
+  );
   for (const [k, x] of Object.entries(v as object)) assertPlainJson(x, `${where}.${k}`);
 }
 
@@ -74,7 +76,11 @@ export function nonBackground(png: Uint8Array): number {
 }
 
 /** Every string value in a spec, found anywhere in the tree. */
-export function findAll(spec: unknown, pred: (v: Record<string, unknown>) => boolean, out: Record<string, unknown>[] = []): Record<string, unknown>[] {
+export function findAll(
+  spec: unknown,
+  pred: (v: Record<string, unknown>) => boolean,
+  out: Record<string, unknown>[] = [],
+): Record<string, unknown>[] {
   if (Array.isArray(spec)) for (const s of spec) findAll(s, pred, out);
   else if (spec && typeof spec === 'object') {
     const o = spec as Record<string, unknown>;
@@ -86,7 +92,7 @@ export function findAll(spec: unknown, pred: (v: Record<string, unknown>) => boo
 
 /** The data URLs of all image marks' data in the spec. */
 export function embeddedPngs(spec: unknown): Uint8Array[] {
-  return findAll(spec, (o) => typeof o.url === 'string' && (o.url as string).startsWith('data:image/png;base64,')).map((o) =>
-    Uint8Array.from(Buffer.from((o.url as string).slice('data:image/png;base64,'.length), 'base64')),
+  return findAll(spec, (o) => typeof o.url === 'string' && (o.url as string).startsWith('data:image/png;base64,')).map(
+    (o) => Uint8Array.from(Buffer.from((o.url as string).slice('data:image/png;base64,'.length), 'base64')),
   );
 }

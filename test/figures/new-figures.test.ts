@@ -7,7 +7,10 @@ import { findAll, renderChecked, SCALE } from './helpers.js';
 type Row = Record<string, unknown>;
 /** The rows of every inline data set in the spec that have the given field. */
 const rowsWith = (spec: unknown, field: string): Row[] =>
-  findAll(spec, (o) => Array.isArray(o.values) && (o.values as Row[]).some((r) => r && typeof r === 'object' && field in r)).flatMap((o) => o.values as Row[]);
+  findAll(
+    spec,
+    (o) => Array.isArray(o.values) && (o.values as Row[]).some((r) => r && typeof r === 'object' && field in r),
+  ).flatMap((o) => o.values as Row[]);
 const subtitle = (spec: unknown) => (spec as { title: { subtitle: string | string[] } }).title.subtitle;
 const markType = (o: Row) => (o.mark as { type?: string } | undefined)?.type;
 
@@ -71,18 +74,28 @@ describe('amplitude response', () => {
     // The panel data are the input curves.
     const rows = rowsWith((spec as { hconcat: unknown[] }).hconcat[1], 'series');
     const full = rows.filter((r) => r.series === 'full model');
-    expect(full.map((r) => [r.amplitude, r.mean, r.lo, r.hi])).toEqual(panels[1]!.amplitude.map((a, i) => [a, panels[1]!.full.mean[i], panels[1]!.full.lo[i], panels[1]!.full.hi[i]]));
+    expect(full.map((r) => [r.amplitude, r.mean, r.lo, r.hi])).toEqual(
+      panels[1]!.amplitude.map((a, i) => [a, panels[1]!.full.mean[i], panels[1]!.full.lo[i], panels[1]!.full.hi[i]]),
+    );
     expect(rows).toHaveLength(9);
     // The identity as a dashed line from (0, 0) to (1, 1) in each panel.
     const identity = findAll(spec, (o) => markType(o) === 'line' && Array.isArray((o.mark as Row).strokeDash));
     expect(identity.map((o) => (o.data as { values: Row[] }).values.map((r) => [r.amplitude, r.y]))).toEqual([
-      [[0, 0], [1, 1]],
-      [[0, 0], [1, 1]],
+      [
+        [0, 0],
+        [1, 1],
+      ],
+      [
+        [0, 0],
+        [1, 1],
+      ],
     ]);
     // Bands (area lo..hi) and mean lines.
     expect(findAll(spec, (o) => markType(o) === 'area' && (o.encoding as Row).y2 !== undefined)).toHaveLength(2);
     // One y domain over both panels: the second panel's positive-bias p10 at 0.5 (-0.12) to its full p90 at 1 (1.84).
-    const domains = findAll(spec, (o) => o.field === 'mean' && (o.scale as Row | undefined)?.domain !== undefined).map((o) => (o.scale as Row).domain);
+    const domains = findAll(spec, (o) => o.field === 'mean' && (o.scale as Row | undefined)?.domain !== undefined).map(
+      (o) => (o.scale as Row).domain,
+    );
     expect(domains).toHaveLength(2);
     const [lo, hi] = domains[0] as number[];
     expect(lo).toBeCloseTo(-0.12, 12);
@@ -104,8 +117,15 @@ describe('amplitude response', () => {
 
   it('wraps more than three panels into rows of three and leaves out non-finite outputs', async () => {
     const diverged = panel('learning rate = 0.1', 1, 'diverged');
-    diverged.full = { mean: diverged.full.mean.map(() => NaN), lo: diverged.full.lo.map(() => NaN), hi: diverged.full.hi.map(() => NaN) };
-    const spec = amplitudeResponse({ scale: SCALE, panels: [panel('a', 1), panel('b', 1), panel('c', 1), diverged] }) as unknown as Row;
+    diverged.full = {
+      mean: diverged.full.mean.map(() => NaN),
+      lo: diverged.full.lo.map(() => NaN),
+      hi: diverged.full.hi.map(() => NaN),
+    };
+    const spec = amplitudeResponse({
+      scale: SCALE,
+      panels: [panel('a', 1), panel('b', 1), panel('c', 1), diverged],
+    }) as unknown as Row;
     expect(spec.columns).toBe(3);
     expect(spec.concat).toHaveLength(4);
     expect(rowsWith((spec.concat as unknown[])[3], 'series').map((r) => r.series)).not.toContain('full model');
@@ -128,11 +148,16 @@ describe('loss against monosemanticity', () => {
   ];
   // The data of the layer that holds the points.
   const scatter = (spec: unknown) =>
-    (findAll(spec, (o) => Array.isArray(o.layer) && (o.layer as Row[]).some((l) => markType(l) === 'point'))[0]!.data as { values: Row[] }).values;
+    (
+      findAll(spec, (o) => Array.isArray(o.layer) && (o.layer as Row[]).some((l) => markType(l) === 'point'))[0]!
+        .data as { values: Row[] }
+    ).values;
 
   it('draws one point per run, leaves out the diverged one and counts it', async () => {
     const spec = lossVsMono({ scale: SCALE, sweep: { field: 'learning_rate' }, points, zeroOutputLoss: 0.08 });
-    expect(scatter(spec).map((r) => [r.value, r.loss, r.mono_per_feature, r.id])).toEqual(points.slice(0, 4).map((p) => [p.value, p.loss, p.mono_per_feature, p.id]));
+    expect(scatter(spec).map((r) => [r.value, r.loss, r.mono_per_feature, r.id])).toEqual(
+      points.slice(0, 4).map((p) => [p.value, p.loss, p.mono_per_feature, p.id]),
+    );
     expect(subtitle(spec)).toEqual([
       `scale: ${SCALE}`,
       'left out: 1 diverged run (values not finite)',
@@ -141,7 +166,9 @@ describe('loss against monosemanticity', () => {
     // The never-learned run is an open point; the others are filled.
     expect(findAll(spec, (o) => markType(o) === 'point').map((o) => (o.mark as Row).filled)).toEqual([true, false]);
     // The legend lists the drawn values.
-    expect(findAll(spec, (o) => o.field === 'value' && o.legend !== undefined)[0]!.legend).toMatchObject({ values: [0.001, 0.003, 0.01, 0.03] });
+    expect(findAll(spec, (o) => o.field === 'value' && o.legend !== undefined)[0]!.legend).toMatchObject({
+      values: [0.001, 0.003, 0.01, 0.03],
+    });
     // A tooltip with the value, the loss, mono / N and the run.
     const tooltip = findAll(spec, (o) => markType(o) === 'point')[0]!.encoding as { tooltip: Row[] };
     expect(tooltip.tooltip.map((t) => t.field)).toEqual(['value', 'loss', 'mono_per_feature', 'id']);
@@ -157,7 +184,9 @@ describe('loss against monosemanticity', () => {
     expect((x.scale as Row).type).toBeUndefined();
     expect(findAll(spec, (o) => 'shape' in o)).toHaveLength(0);
     // The y axis fits the ratios 0 to 0.9 with 5% room, and no more (no ticks below 0).
-    const yDomain = findAll(spec, (o) => o.field === 'mono_per_feature' && o.scale !== undefined)[0]!.scale as { domain: number[] };
+    const yDomain = findAll(spec, (o) => o.field === 'mono_per_feature' && o.scale !== undefined)[0]!.scale as {
+      domain: number[];
+    };
     expect(yDomain.domain[0]).toBeCloseTo(-0.045, 12);
     expect(yDomain.domain[1]).toBeCloseTo(0.945, 12);
     await renderChecked(spec, [
@@ -181,7 +210,9 @@ describe('loss against monosemanticity', () => {
       { value: 0.01, loss: 0.05, mono_per_feature: 0.8, sweep: 'LR3' },
     ];
     const spec = lossVsMono({ scale: SCALE, sweep: { field: 'learning_rate' }, points: multi });
-    expect(findAll(spec, (o) => o.field === 'sweep' && (o.scale as Row | undefined)?.domain !== undefined)[0]!.scale).toEqual({ domain: ['LR1', 'LR3'] });
+    expect(
+      findAll(spec, (o) => o.field === 'sweep' && (o.scale as Row | undefined)?.domain !== undefined)[0]!.scale,
+    ).toEqual({ domain: ['LR1', 'LR3'] });
     expect(scatter(spec).map((r) => r.sweep)).toEqual(['LR1', 'LR1', 'LR3', 'LR3']);
     expect(findAll(spec, (o) => o.field === 'loss' && o.axis !== undefined)[0]!.scale).toMatchObject({ type: 'log' });
     const r = await renderChecked(spec, ['sweep', 'LR1', 'LR3', 'final loss (log scale)']);
@@ -193,7 +224,9 @@ describe('loss against monosemanticity', () => {
   it('needs a point and the scale caption', () => {
     expect(() => lossVsMono({ scale: SCALE, sweep: { field: 'learning_rate' }, points: [] })).toThrow(/point/);
     expect(() => lossVsMono({ scale: '', sweep: { field: 'learning_rate' }, points })).toThrow(/scale caption/);
-    expect(() => lossVsMono({ scale: SCALE, sweep: { field: 'learning_rate' }, points: points.slice(4) })).toThrow(/every run diverged/);
+    expect(() => lossVsMono({ scale: SCALE, sweep: { field: 'learning_rate' }, points: points.slice(4) })).toThrow(
+      /every run diverged/,
+    );
   });
 });
 
@@ -202,7 +235,12 @@ describe('mono against N/k', () => {
   const ks = [16, 32, 64, 128, 256, 512, 1024, 2048];
   // Two seeds per k, the second a little lower.
   const points: NOverKPoint[] = ks.flatMap((k) =>
-    [0, 0.05].map((d) => ({ k, N, mono_per_neuron: Math.min(1, N / k) * 0.8 - d, features_covered_per_feature: Math.min(1, k / N) * 0.7 - d })),
+    [0, 0.05].map((d) => ({
+      k,
+      N,
+      mono_per_neuron: Math.min(1, N / k) * 0.8 - d,
+      features_covered_per_feature: Math.min(1, k / N) * 0.7 - d,
+    })),
   );
 
   it('draws mono / k against N/k with the bound, the k = N rule and a mean line with a band', async () => {
@@ -210,7 +248,9 @@ describe('mono against N/k', () => {
     const rows = rowsWith(spec, 'ratio');
     const mono = rows.filter((r) => r.series === '# mono neurons / # neurons');
     expect(mono.map((r) => [r.n_over_k, r.k, r.ratio])).toEqual(points.map((p) => [N / p.k, p.k, p.mono_per_neuron]));
-    expect(rows.filter((r) => r.series === '# features covered / # features').map((r) => r.ratio)).toEqual(points.map((p) => p.features_covered_per_feature));
+    expect(rows.filter((r) => r.series === '# features covered / # features').map((r) => r.ratio)).toEqual(
+      points.map((p) => p.features_covered_per_feature),
+    );
     // A log2 axis with the N/k values as ticks.
     const x = findAll(spec, (o) => o.field === 'n_over_k' && o.axis !== undefined)[0]!;
     expect(x.scale).toMatchObject({ type: 'log', base: 2 });
@@ -222,8 +262,15 @@ describe('mono against N/k', () => {
     for (const b of bound) expect(b.bound).toBe(Math.min(1, b.n_over_k as number));
     // The k = N rule; the mean line and the min-max band.
     expect(findAll(spec, (o) => markType(o) === 'rule')[0]!.data).toEqual({ values: [{ n_over_k: 1 }] });
-    expect(findAll(spec, (o) => markType(o) === 'line' && (o.encoding as { y: Row }).y.aggregate === 'mean')).toHaveLength(1);
-    expect(findAll(spec, (o) => markType(o) === 'area').map((o) => [(o.encoding as { y: Row }).y.aggregate, (o.encoding as { y2: Row }).y2.aggregate])).toEqual([['min', 'max']]);
+    expect(
+      findAll(spec, (o) => markType(o) === 'line' && (o.encoding as { y: Row }).y.aggregate === 'mean'),
+    ).toHaveLength(1);
+    expect(
+      findAll(spec, (o) => markType(o) === 'area').map((o) => [
+        (o.encoding as { y: Row }).y.aggregate,
+        (o.encoding as { y2: Row }).y2.aggregate,
+      ]),
+    ).toEqual([['min', 'max']]);
     expect(subtitle(spec)).toEqual([`scale: ${SCALE}`, 'line: mean over the runs at each N/k, band: their min to max']);
     const r = await renderChecked(spec, [
       'Monosemantic neurons per neuron against N/k',
@@ -248,7 +295,9 @@ describe('mono against N/k', () => {
       ],
     });
     expect(rowsWith(spec, 'ratio').map((r) => r.k)).toEqual([512, 1024]);
-    expect(findAll(spec, (o) => o.field === 'n_over_k' && o.axis !== undefined)[0]!.axis).toMatchObject({ values: [0.5, 1] });
+    expect(findAll(spec, (o) => o.field === 'n_over_k' && o.axis !== undefined)[0]!.axis).toMatchObject({
+      values: [0.5, 1],
+    });
     expect(findAll(spec, (o) => markType(o) === 'point').map((o) => (o.mark as Row).filled)).toEqual([true, false]);
     expect(subtitle(spec)).toEqual([
       `scale: ${SCALE}`,
@@ -262,6 +311,8 @@ describe('mono against N/k', () => {
   it('needs a point and the scale caption', () => {
     expect(() => monoVsNOverK({ scale: SCALE, points: [] })).toThrow(/point/);
     expect(() => monoVsNOverK({ scale: '', points })).toThrow(/scale caption/);
-    expect(() => monoVsNOverK({ scale: SCALE, points: [{ k: 16, N, mono_per_neuron: NaN, mark: 'diverged' }] })).toThrow(/every run diverged/);
+    expect(() =>
+      monoVsNOverK({ scale: SCALE, points: [{ k: 16, N, mono_per_neuron: NaN, mark: 'diverged' }] }),
+    ).toThrow(/every run diverged/);
   });
 });

@@ -10,9 +10,12 @@ describe('SFA line plot', () => {
   it('draws one line per chosen feature', async () => {
     const sfa = { rows: 10, cols: 4, data: Float32Array.from({ length: 40 }, (_, i) => (i % 5) / 5) };
     const spec = sfaLinePlot({ scale: SCALE, sfa, features: [0, 3], featureLabels: ['feature A', 'feature B'] });
-    const values = (spec as { data: { values: { feature: string; neuron: number; activation: number }[] } }).data.values;
+    const values = (spec as { data: { values: { feature: string; neuron: number; activation: number }[] } }).data
+      .values;
     expect(values).toHaveLength(20);
-    expect(values.filter((v) => v.feature === 'feature B').map((v) => v.activation)).toEqual(Array.from({ length: 10 }, (_, n) => sfa.data[n * 4 + 3]));
+    expect(values.filter((v) => v.feature === 'feature B').map((v) => v.activation)).toEqual(
+      Array.from({ length: 10 }, (_, n) => sfa.data[n * 4 + 3]),
+    );
     await renderChecked(spec, ['feature A', 'feature B', 'activation', 'neuron (heat-map order)']);
     expect(() => sfaLinePlot({ scale: SCALE, sfa, features: [4] })).toThrow(/outside/);
   });
@@ -27,9 +30,19 @@ describe('mono against the swept value', () => {
     expect(hasKEqualsNRule('learning_rate')).toBe(false);
     const k = monoVsSweep({ scale: SCALE, sweep: { field: 'k' }, N: 512, points: points([16, 64, 256, 1024, 2048]) });
     expect(rules(k)).toHaveLength(1);
-    const rk = await renderChecked(k, ['k = N = 512', '# of neurons', '# mono neurons / # neurons', '# mono neurons / # features']);
+    const rk = await renderChecked(k, [
+      'k = N = 512',
+      '# of neurons',
+      '# mono neurons / # neurons',
+      '# mono neurons / # features',
+    ]);
     expect(rk.svg).toContain('k = N');
-    const lr = monoVsSweep({ scale: SCALE, sweep: { field: 'learning_rate' }, N: 512, points: points([0.001, 0.003, 0.01, 0.03]) });
+    const lr = monoVsSweep({
+      scale: SCALE,
+      sweep: { field: 'learning_rate' },
+      N: 512,
+      points: points([0.001, 0.003, 0.01, 0.03]),
+    });
     expect(rules(lr)).toHaveLength(0);
     const rlr = await renderChecked(lr, ['learning rate']);
     expect(rlr.svg).not.toContain('k = N');
@@ -37,25 +50,43 @@ describe('mono against the swept value', () => {
   });
 
   it('uses a log x axis for log-spaced values and a linear one otherwise', () => {
-    const x = (spec: unknown) => findAll(spec, (o) => o.field === 'value' && 'axis' in o)[0]!.scale as { type?: string };
-    expect(x(monoVsSweep({ scale: SCALE, sweep: { field: 'decay' }, points: points([1e-7, 1e-4, 1e-1]) })).type).toBe('log');
-    expect(x(monoVsSweep({ scale: SCALE, sweep: { field: 'initial_bias' }, points: points([-2, -1, 0, 1]) })).type).toBeUndefined();
+    const x = (spec: unknown) =>
+      findAll(spec, (o) => o.field === 'value' && 'axis' in o)[0]!.scale as { type?: string };
+    expect(x(monoVsSweep({ scale: SCALE, sweep: { field: 'decay' }, points: points([1e-7, 1e-4, 1e-1]) })).type).toBe(
+      'log',
+    );
+    expect(
+      x(monoVsSweep({ scale: SCALE, sweep: { field: 'initial_bias' }, points: points([-2, -1, 0, 1]) })).type,
+    ).toBeUndefined();
   });
 
   const layerWith = (spec: unknown, type: string) => findAll(spec, (o) => (o.mark as { type?: string })?.type === type);
-  const dataRows = (spec: unknown) => findAll(spec, (o) => Array.isArray((o.data as { values?: unknown })?.values) && JSON.stringify(o.data).includes('"ratio"'))[0]!.data as {
-    values: { value: number; series: string; ratio: number; open: boolean }[];
-  };
+  const dataRows = (spec: unknown) =>
+    findAll(
+      spec,
+      (o) => Array.isArray((o.data as { values?: unknown })?.values) && JSON.stringify(o.data).includes('"ratio"'),
+    )[0]!.data as {
+      values: { value: number; series: string; ratio: number; open: boolean }[];
+    };
 
   it('draws a min-max band around the mean where seeds share a value', async () => {
-    const seeds: MonoSweepPoint[] = [0.001, 0.003, 0.01].flatMap((value, i) => [0, 1].map((s) => ({ value, mono_per_neuron: 0.2 + 0.1 * i + 0.05 * s, mono_per_feature: 0.4 - 0.1 * s })));
+    const seeds: MonoSweepPoint[] = [0.001, 0.003, 0.01].flatMap((value, i) =>
+      [0, 1].map((s) => ({ value, mono_per_neuron: 0.2 + 0.1 * i + 0.05 * s, mono_per_feature: 0.4 - 0.1 * s })),
+    );
     const spec = monoVsSweep({ scale: SCALE, sweep: { field: 'learning_rate' }, points: seeds });
     const band = layerWith(spec, 'area') as { encoding: { y: { aggregate: string }; y2: { aggregate: string } } }[];
     expect(band).toHaveLength(1);
     expect([band[0]!.encoding.y.aggregate, band[0]!.encoding.y2.aggregate]).toEqual(['min', 'max']);
-    expect((layerWith(spec, 'line')[0] as { encoding: { y: { aggregate: string } } }).encoding.y.aggregate).toBe('mean');
+    expect((layerWith(spec, 'line')[0] as { encoding: { y: { aggregate: string } } }).encoding.y.aggregate).toBe(
+      'mean',
+    );
     await renderChecked(spec, ['line: mean over the runs (seeds) at each value, band: their min to max']);
-    expect(layerWith(monoVsSweep({ scale: SCALE, sweep: { field: 'learning_rate' }, points: points([0.001, 0.003]) }), 'area')).toHaveLength(0);
+    expect(
+      layerWith(
+        monoVsSweep({ scale: SCALE, sweep: { field: 'learning_rate' }, points: points([0.001, 0.003]) }),
+        'area',
+      ),
+    ).toHaveLength(0);
   });
 
   it('leaves diverged runs out and counts them; draws never-learned runs open', async () => {
@@ -110,10 +141,20 @@ describe('grid heat map', () => {
   it('draws one rect per grid point with ordinal value axes and a legend', async () => {
     const lrs = [0.001, 0.003, 0.01];
     const biases = [-2, -0.5, 1];
-    const cells = lrs.flatMap((x, i) => biases.map((y, j) => ({ x, y, value: i === 2 && j === 2 ? null : (i + j) / 4 })));
+    const cells = lrs.flatMap((x, i) =>
+      biases.map((y, j) => ({ x, y, value: i === 2 && j === 2 ? null : (i + j) / 4 })),
+    );
     const spec = gridHeatmap({ scale: SCALE, x: { field: 'learning_rate' }, y: { field: 'initial_bias' }, cells });
     expect((spec as { data: { values: unknown[] } }).data.values).toHaveLength(9);
-    const r = await renderChecked(spec, ['learning rate', 'initial mean bias', '# mono neurons / # features', '0.003', '-0.5', '0.75', '–']);
+    const r = await renderChecked(spec, [
+      'learning rate',
+      'initial mean bias',
+      '# mono neurons / # features',
+      '0.003',
+      '-0.5',
+      '0.75',
+      '–',
+    ]);
     // One colour legend (a gradient).
     expect(r.svg.match(/role-legend"/g)).toHaveLength(1);
     expect(r.svg).not.toContain('never learned');
@@ -128,7 +169,9 @@ describe('grid heat map', () => {
     const outlines = findAll(spec, (o) => (o.mark as { strokeDash?: number[] })?.strokeDash !== undefined);
     expect(outlines).toHaveLength(1);
     expect(outlines[0]!.transform).toEqual([{ filter: "datum.mark === 'never-learned'" }]);
-    const r = await renderChecked(spec, ['dotted outline: never learned, final loss within 5% of the zero-output loss (1 run)']);
+    const r = await renderChecked(spec, [
+      'dotted outline: never learned, final loss within 5% of the zero-output loss (1 run)',
+    ]);
     expect(r.svg.match(/stroke-dasharray="1.5,2.5"/g)).toHaveLength(1);
   });
 });

@@ -11,7 +11,17 @@ const spec = () =>
   trainingPlot({
     scale: SCALE,
     title: 'Text check',
-    runs: [{ value: 1, snapshots: [0, 1, 2, 3].map((i) => ({ log2_step: i, mono_per_feature: i / 4, mean_bias: -i / 10, loss: 1 / (i + 1) })) }],
+    runs: [
+      {
+        value: 1,
+        snapshots: [0, 1, 2, 3].map((i) => ({
+          log2_step: i,
+          mono_per_feature: i / 4,
+          mean_bias: -i / 10,
+          loss: 1 / (i + 1),
+        })),
+      },
+    ],
   });
 
 describe('rendering', () => {

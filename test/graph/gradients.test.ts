@@ -6,12 +6,15 @@ import { GraphBuilder } from '../../src/graph/builder.js';
 import { lossAndGradients, totalLoss } from '../../src/graph/model.js';
 import { taskBatch } from '../../src/graph/step.js';
 
-const N = 12, m = 5, k = 9, B = 7;
+const N = 12,
+  m = 5,
+  k = 9,
+  B = 7;
 
 /** A small deterministic generator, so the test data is fixed. */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** Two runs side by side, with their own data, embeddings, parameters and L1 strengths. */
@@ -22,9 +25,14 @@ function setup(cfg: RunConfig) {
   const rand = lcg(7);
   const normal = () => rand() + rand() + rand() - 1.5;
   const out = cfg.task === 're-projector' ? m : N;
-  const embs = Array.from({ length: R }, () => ({ E: Float64Array.from({ length: m * N }, normal), F: Float64Array.from({ length: m * N }, normal) }));
+  const embs = Array.from({ length: R }, () => ({
+    E: Float64Array.from({ length: m * N }, normal),
+    F: Float64Array.from({ length: m * N }, normal),
+  }));
   // Dense-ish sample so every output and neuron sees data; abs needs signed values.
-  const v = Float64Array.from({ length: R * B * N }, () => (rand() < 0.4 ? (cfg.task === 'abs' ? rand() * 2 - 1 : rand()) : 0));
+  const v = Float64Array.from({ length: R * B * N }, () =>
+    rand() < 0.4 ? (cfg.task === 'abs' ? rand() * 2 - 1 : rand()) : 0,
+  );
   const params = {
     W1: Float64Array.from({ length: R * k * m }, normal),
     b1: Float64Array.from({ length: R * k }, () => normal() * 0.5),
@@ -49,7 +57,9 @@ async function session(cfg: RunConfig, embs: { E: Float64Array; F: Float64Array 
   return ort.InferenceSession.create(b.encode('grad'));
 }
 
-const cases = (['ReLU', 'GeLU', 'SoLU'] as const).flatMap((f) => (['decoder', 're-projector', 'abs'] as const).map((task) => ({ f, task })));
+const cases = (['ReLU', 'GeLU', 'SoLU'] as const).flatMap((f) =>
+  (['decoder', 're-projector', 'abs'] as const).map((task) => ({ f, task })),
+);
 
 describe('backward pass vs central finite differences (float64, two runs, reg > 0)', () => {
   it.each(cases)('$f on $task', async ({ f, task }) => {
@@ -77,7 +87,9 @@ describe('backward pass vs central finite differences (float64, two runs, reg > 
         const run = Math.floor(idx / perRun);
         const [lp, lm] = [await losses(plus), await losses(minus)];
         const numeric = (lp[run]! - lm[run]!) / (2 * h);
-        expect(Math.abs(analytic[idx]! - numeric), `${name}[${idx}]`).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric)));
+        expect(Math.abs(analytic[idx]! - numeric), `${name}[${idx}]`).toBeLessThan(
+          1e-6 * Math.max(1, Math.abs(numeric)),
+        );
         expect(lp[1 - run]).toBe(lm[1 - run]);
       }
     }

@@ -9,20 +9,37 @@ async function lambSteps(w: number[], g: number[], m: number[], v: number[], lr:
   const b = new GraphBuilder('float64');
   const R = lr.length;
   const n = w.length / R;
-  const [W, G, M, V, LR] = [b.input('w', [R, n]), b.input('g', [R, n]), b.input('m', [R, n]), b.input('v', [R, n]), b.input('lr', [R, 1])];
+  const [W, G, M, V, LR] = [
+    b.input('w', [R, n]),
+    b.input('g', [R, n]),
+    b.input('m', [R, n]),
+    b.input('v', [R, n]),
+    b.input('lr', [R, 1]),
+  ];
   const u = lambUpdate(b, W, G, [M, V], { lr: LR, t: LR }, 2);
   b.output(u.param, 'w2', [R, n]);
   b.output(u.state[0]!, 'm2', [R, n]);
   b.output(u.state[1]!, 'v2', [R, n]);
   const s = await ort.InferenceSession.create(b.encode('lamb'));
   const t = (x: number[]) => new ort.Tensor('float64', Float64Array.from(x), [R, n]);
-  const out = await s.run({ w: t(w), g: t(g), m: t(m), v: t(v), lr: new ort.Tensor('float64', Float64Array.from(lr), [R, 1]) });
-  return { w: Array.from(out.w2!.data as Float64Array), m: Array.from(out.m2!.data as Float64Array), v: Array.from(out.v2!.data as Float64Array) };
+  const out = await s.run({
+    w: t(w),
+    g: t(g),
+    m: t(m),
+    v: t(v),
+    lr: new ort.Tensor('float64', Float64Array.from(lr), [R, 1]),
+  });
+  return {
+    w: Array.from(out.w2!.data as Float64Array),
+    m: Array.from(out.m2!.data as Float64Array),
+    v: Array.from(out.v2!.data as Float64Array),
+  };
 }
 
 const lambStep = (w: number[], g: number[], m: number[], v: number[], lr: number) => lambSteps(w, g, m, v, [lr]);
 
-const close = (actual: number[], expected: number[], digits = 12) => actual.forEach((a, i) => expect(a).toBeCloseTo(expected[i]!, digits));
+const close = (actual: number[], expected: number[], digits = 12) =>
+  actual.forEach((a, i) => expect(a).toBeCloseTo(expected[i]!, digits));
 
 describe('LAMB (SPEC.md), one step', () => {
   // g = (1, -2) from zero moments: m = (0.1, -0.2), v = (0.001, 0.004), so u = m / (sqrt v + 1e-6)

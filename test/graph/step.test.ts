@@ -10,7 +10,9 @@ const E = new Float32Array(4 * 8).fill(0.5);
 describe('graphKey', () => {
   it('lets runs that differ in per-run values share a graph, but not AdamW runs with different weight decay', () => {
     const key = (c: object) => graphKey(parseRunConfig({ ...base, ...c }));
-    expect(key({ learning_rate: 0.1, decay: 0.03, initial_bias: -1, reg: 0.01, seed: 3, weight_decay: 0.5 })).toBe(key({}));
+    expect(key({ learning_rate: 0.1, decay: 0.03, initial_bias: -1, reg: 0.01, seed: 3, weight_decay: 0.5 })).toBe(
+      key({}),
+    );
     expect(key({ optimizer: 'adamw', weight_decay: 0.1 })).not.toBe(key({ optimizer: 'adamw', weight_decay: 0.2 }));
     expect(key({ optimizer: 'adam' })).not.toBe(key({}));
     expect(key({ k: 7 })).not.toBe(key({}));
@@ -31,6 +33,8 @@ describe('buildStepModel', () => {
   });
 
   it('refuses a re-projector without its target embedding F', () => {
-    expect(() => buildStepModel([parseRunConfig({ ...base, task: 're-projector' })], [{ E }])).toThrow(/needs the second embedding F/);
+    expect(() => buildStepModel([parseRunConfig({ ...base, task: 're-projector' })], [{ E }])).toThrow(
+      /needs the second embedding F/,
+    );
   });
 });

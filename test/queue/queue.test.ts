@@ -11,7 +11,10 @@ import { expectUsageError, tempDir, toymodels } from '../cli/cli.js';
 import { REDIS_SERVER, RedisServer } from '../../bench/redis-server.js';
 
 const HAS_REDIS = existsSync(REDIS_SERVER);
-if (!HAS_REDIS) console.warn(`queue tests skipped: ${REDIS_SERVER} is missing (install Debian's redis-server: apt-get install -y redis-server; .ci/run does)`);
+if (!HAS_REDIS)
+  console.warn(
+    `queue tests skipped: ${REDIS_SERVER} is missing (install Debian's redis-server: apt-get install -y redis-server; .ci/run does)`,
+  );
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/toymodels.js');
 const TINY = ['--N', '32', '--m', '8', '--k', '64', '--scale', 'smoke'];
@@ -22,17 +25,22 @@ class Worker {
   private readonly proc: ChildProcess;
 
   constructor(url: string) {
-    this.proc = spawn(process.execPath, [BIN, 'worker', '--queue', url, '--jobs', '1', '--threads', '1', '--stall-timeout', '2'], {
-      detached: true,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    this.proc = spawn(
+      process.execPath,
+      [BIN, 'worker', '--queue', url, '--jobs', '1', '--threads', '1', '--stall-timeout', '2'],
+      {
+        detached: true,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     this.proc.stderr!.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
   }
 
   async waitFor(pattern: RegExp, ms = 60_000): Promise<void> {
     const deadline = Date.now() + ms;
     while (!pattern.test(this.log)) {
-      if (Date.now() > deadline || this.proc.exitCode !== null) throw new Error(`worker log never matched ${pattern}:\n${this.log}`);
+      if (Date.now() > deadline || this.proc.exitCode !== null)
+        throw new Error(`worker log never matched ${pattern}:\n${this.log}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -69,12 +77,23 @@ function worker(url: string): Worker {
 function stored(store: string) {
   const s = new RunStore(store);
   const runs = s.listRuns();
-  const points = (name: string) => s.sweepRuns(name).map((r) => r.point).sort();
-  const result = { runs, points, folders: readdirSync(store).filter((f) => /^\d{8}-/.test(f)).sort() };
+  const points = (name: string) =>
+    s
+      .sweepRuns(name)
+      .map((r) => r.point)
+      .sort();
+  const result = {
+    runs,
+    points,
+    folders: readdirSync(store)
+      .filter((f) => /^\d{8}-/.test(f))
+      .sort(),
+  };
   return { ...result, close: () => s.close() };
 }
 
-const finalLosses = (json: string) => JSON.parse(json).runs.map((r: { status: string; final: { data_loss: number } }) => [r.status, r.final.data_loss]);
+const finalLosses = (json: string) =>
+  JSON.parse(json).runs.map((r: { status: string; final: { data_loss: number } }) => [r.status, r.final.data_loss]);
 
 describe.skipIf(!HAS_REDIS)('toymodels worker and sweep --queue', () => {
   it('trains a smoke sweep on two workers: every run stored once, as a local sweep would, nothing left in Redis', async () => {
@@ -83,7 +102,20 @@ describe.skipIf(!HAS_REDIS)('toymodels worker and sweep --queue', () => {
     worker(url);
     worker(url);
     const store = tempDir();
-    const args = ['sweep', ...TINY, '--sweep_var', 'seed', '--sweep_values', '1', '2', '3', '4', '--name', 'q', '--json'];
+    const args = [
+      'sweep',
+      ...TINY,
+      '--sweep_var',
+      'seed',
+      '--sweep_values',
+      '1',
+      '2',
+      '3',
+      '4',
+      '--name',
+      'q',
+      '--json',
+    ];
     const r = toymodels([...args, '--queue', url, '--store', store]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toContain(':pw@');
@@ -114,7 +146,26 @@ describe.skipIf(!HAS_REDIS)('toymodels worker and sweep --queue', () => {
     const url = redis.url();
     const store = tempDir();
     // Runs of about a second, so that the kill lands mid-run.
-    const args = ['sweep', '--N', '64', '--m', '16', '--k', '256', '--log2_batch_size', '7', '--log2_training_steps', '11', '--sweep_var', 'seed', '--sweep_values', '1', '2', '--name', 'k9'];
+    const args = [
+      'sweep',
+      '--N',
+      '64',
+      '--m',
+      '16',
+      '--k',
+      '256',
+      '--log2_batch_size',
+      '7',
+      '--log2_training_steps',
+      '11',
+      '--sweep_var',
+      'seed',
+      '--sweep_values',
+      '1',
+      '2',
+      '--name',
+      'k9',
+    ];
     const queued = toymodels([...args, '--queue', url, '--no-wait', '--store', store]);
     expect(queued.code, queued.stderr).toBe(0);
     expect(queued.stdout).toMatch(/^sweep k9: 2 runs queued; gather them with: toymodels collect --queue/);
@@ -140,16 +191,35 @@ describe.skipIf(!HAS_REDIS)('toymodels worker and sweep --queue', () => {
     const redis = await redisServer(['--appendonly', 'yes']);
     const url = redis.url();
     const store = tempDir();
-    const sweep = (values: string[], name: string) => ['sweep', ...TINY, '--sweep_var', 'seed', '--sweep_values', ...values, '--name', name, '--queue', url, '--store', store];
+    const sweep = (values: string[], name: string) => [
+      'sweep',
+      ...TINY,
+      '--sweep_var',
+      'seed',
+      '--sweep_values',
+      ...values,
+      '--name',
+      name,
+      '--queue',
+      url,
+      '--store',
+      store,
+    ];
     expect(toymodels([...sweep(['1', '2', '3'], 'rs'), '--no-wait']).code).toBe(0);
     await redis.stop();
 
     const w = worker(url);
-    await w.waitFor(new RegExp(`cannot reach redis://127\\.0\\.0\\.1:${redis.port} \\(ECONNREFUSED\\); retrying in 1 s\\n`));
+    await w.waitFor(
+      new RegExp(`cannot reach redis://127\\.0\\.0\\.1:${redis.port} \\(ECONNREFUSED\\); retrying in 1 s\\n`),
+    );
     await redis.restart();
     const r = toymodels(['collect', '--queue', url, 'rs', '--store', store, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).runs.map((x: { status: string }) => x.status)).toEqual(['finished', 'finished', 'finished']);
+    expect(JSON.parse(r.stdout).runs.map((x: { status: string }) => x.status)).toEqual([
+      'finished',
+      'finished',
+      'finished',
+    ]);
     await w.waitFor(new RegExp(`connected to redis://127\\.0\\.0\\.1:${redis.port}`), 5000);
 
     // Restarted again while the worker waits for work: it reconnects and takes the next sweep.
@@ -167,7 +237,9 @@ describe.skipIf(!HAS_REDIS)('toymodels worker and sweep --queue', () => {
     const redis = await redisServer(['--requirepass', 'pw']);
     const r = toymodels(['worker', '--queue', redis.url(':wrong@'), '--jobs', '1']);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n').at(-1)).toBe(`toymodels: redis://:***@127.0.0.1:${redis.port} refused the credentials (WRONGPASS invalid username-password pair or user is disabled.)`);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      `toymodels: redis://:***@127.0.0.1:${redis.port} refused the credentials (WRONGPASS invalid username-password pair or user is disabled.)`,
+    );
     expect(r.stderr).not.toContain('wrong');
   });
 });
@@ -175,14 +247,29 @@ describe.skipIf(!HAS_REDIS)('toymodels worker and sweep --queue', () => {
 describe('queue bad input: one line, exit 2, nothing written', () => {
   const sweep = ['sweep', '--sweep_var', 'seed', '--sweep_values', '1'];
   it.each([
-    [[...sweep, '--queue', 'localhost:6379'], /--queue: "localhost:6379" is not allowed: localhost: is not a Redis scheme; expected redis:\/\//],
-    [[...sweep, '--queue', 'redis://127.0.0.1:1', '--jobs', '2'], /--jobs, --threads and --together do not apply with --queue/],
-    [[...sweep, '--queue', 'redis://127.0.0.1:1', '--together', '3'], /--jobs, --threads and --together do not apply with --queue/],
+    [
+      [...sweep, '--queue', 'localhost:6379'],
+      /--queue: "localhost:6379" is not allowed: localhost: is not a Redis scheme; expected redis:\/\//,
+    ],
+    [
+      [...sweep, '--queue', 'redis://127.0.0.1:1', '--jobs', '2'],
+      /--jobs, --threads and --together do not apply with --queue/,
+    ],
+    [
+      [...sweep, '--queue', 'redis://127.0.0.1:1', '--together', '3'],
+      /--jobs, --threads and --together do not apply with --queue/,
+    ],
     [[...sweep, '--no-wait'], /--no-wait is for --queue/],
     [[...sweep, '--plan', '--queue', 'redis://127.0.0.1:1'], /--plan and --queue/],
-    [['worker', '--queue', 'http://user:secret@host'], /^toymodels: --queue: "http:\/\/user:\*\*\*@host" is not allowed/],
+    [
+      ['worker', '--queue', 'http://user:secret@host'],
+      /^toymodels: --queue: "http:\/\/user:\*\*\*@host" is not allowed/,
+    ],
     [['worker', '--queue', 'redis://127.0.0.1:1', '--stall-timeout', '0'], /--stall-timeout: "0" .*positive integer/],
-    [['worker', '--queue', 'redis://127.0.0.1:1', '--device', 'tpu'], /--device: "tpu" is not allowed: must be cpu or webgpu/],
+    [
+      ['worker', '--queue', 'redis://127.0.0.1:1', '--device', 'tpu'],
+      /--device: "tpu" is not allowed: must be cpu or webgpu/,
+    ],
     [['collect', '--queue', 'redis://127.0.0.1:1', 'a/b'], /"a\/b" is not a sweep name/],
   ])('%j', (args, message) => {
     expectUsageError(args as string[], message);

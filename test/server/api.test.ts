@@ -22,10 +22,33 @@ const { webRoot } = makeWebRoot();
 
 beforeAll(() => {
   store = tempDir();
-  const sweep = toymodels(['sweep', ...TINY, '--sweep_var', 'learning_rate', '--sweep_values', '0.01', '0.03', '--name', 'lr', '--store', store, '--json']);
+  const sweep = toymodels([
+    'sweep',
+    ...TINY,
+    '--sweep_var',
+    'learning_rate',
+    '--sweep_values',
+    '0.01',
+    '0.03',
+    '--name',
+    'lr',
+    '--store',
+    store,
+    '--json',
+  ]);
   expect(sweep.code, sweep.stderr).toBe(0);
   sweepIds = JSON.parse(sweep.stdout).runs.map((r: { id: string }) => r.id);
-  const solo = toymodels(['train', ...TINY.filter((a) => a !== '--scale' && a !== 'smoke'), '--log2_batch_size', '5', '--log2_training_steps', '6', '--store', store, '--json']);
+  const solo = toymodels([
+    'train',
+    ...TINY.filter((a) => a !== '--scale' && a !== 'smoke'),
+    '--log2_batch_size',
+    '5',
+    '--log2_training_steps',
+    '6',
+    '--store',
+    store,
+    '--json',
+  ]);
   expect(solo.code, solo.stderr).toBe(0);
   soloId = JSON.parse(solo.stdout).id;
 });
@@ -58,7 +81,11 @@ describe('the dashboard API', () => {
     expect(ids.slice(0, 2).sort()).toEqual([...sweepIds].sort());
     expect(ids[2]).toBe(soloId);
     const first = body.runs.find((r: { id: string }) => r.id === sweepIds[0]);
-    expect(first).toMatchObject({ status: 'finished', config: { N: 32, m: 8, k: 64, learning_rate: 0.01, task: 'decoder' }, sweeps: ['lr'] });
+    expect(first).toMatchObject({
+      status: 'finished',
+      config: { N: 32, m: 8, k: 64, learning_rate: 0.01, task: 'decoder' },
+      sweeps: ['lr'],
+    });
     expect(first.final).toMatchObject({ status: 'finished' });
     expect(typeof first.final.data_loss).toBe('number');
     expect(first.progress).toMatchObject({ step: 64, steps: 64 });
@@ -132,8 +159,16 @@ describe('the dashboard API', () => {
     const { status, body } = await get(app, '/api/sweeps/lr');
     const cold = performance.now() - t0;
     expect(status).toBe(200);
-    expect(body).toMatchObject({ name: 'lr', batch: null, scale: 'smoke (batch 2^5, 2^6 steps)', fixed: { N: 32, m: 8, k: 64 }, errors: [] });
-    expect(body.points.map((p: { point: number; values: object; run: { id: string } }) => [p.point, p.values, p.run.id])).toEqual([
+    expect(body).toMatchObject({
+      name: 'lr',
+      batch: null,
+      scale: 'smoke (batch 2^5, 2^6 steps)',
+      fixed: { N: 32, m: 8, k: 64 },
+      errors: [],
+    });
+    expect(
+      body.points.map((p: { point: number; values: object; run: { id: string } }) => [p.point, p.values, p.run.id]),
+    ).toEqual([
       [0, { learning_rate: 0.01 }, sweepIds[0]],
       [1, { learning_rate: 0.03 }, sweepIds[1]],
     ]);
@@ -149,7 +184,13 @@ describe('the dashboard API', () => {
     try {
       const { data } = await buildSweepData(reading, reading.getSweep('lr')!);
       expect(body.runs).toEqual(JSON.parse(JSON.stringify(data.runs)));
-      expect(body.points.map((p: { point: number; values: object; run: { status: string } }) => ({ point: p.point, values: p.values, status: p.run.status }))).toEqual(data.points);
+      expect(
+        body.points.map((p: { point: number; values: object; run: { status: string } }) => ({
+          point: p.point,
+          values: p.values,
+          status: p.run.status,
+        })),
+      ).toEqual(data.points);
     } finally {
       reading.close();
     }
@@ -172,7 +213,10 @@ describe('the dashboard API', () => {
       sweeps: [],
       command: 'npx toymodels batch LR1 --scale laptop',
     });
-    expect(body.batches.find((b: { name: string }) => b.name === 'B3-GeLU').swept).toMatchObject({ learning_rate: expect.any(Array), initial_bias: expect.any(Array) });
+    expect(body.batches.find((b: { name: string }) => b.name === 'B3-GeLU').swept).toMatchObject({
+      learning_rate: expect.any(Array),
+      initial_bias: expect.any(Array),
+    });
   });
 
   it('refuses malformed identifiers and parameters with 400 and a message, unknown ones with 404', async () => {
@@ -187,7 +231,11 @@ describe('the dashboard API', () => {
       [`/api/runs/${soloId}/snapshots/abc`, 400, /not a snapshot step/],
       [`/api/runs/${soloId}/snapshots/1e3`, 400, /not a snapshot step/],
       [`/api/runs/${soloId}/snapshots/99999999999999999999`, 400, /not a snapshot step/],
-      [`/api/runs/${soloId}/snapshots/2`, 404, /has no snapshot 2; its snapshots are after steps 0, 1, 3, 7, 15, 31, 63/],
+      [
+        `/api/runs/${soloId}/snapshots/2`,
+        404,
+        /has no snapshot 2; its snapshots are after steps 0, 1, 3, 7, 15, 31, 63/,
+      ],
       ['/api/runs/bad/snapshots/0', 400, /is not a run id/],
       [`/api/sweeps/${'x'.repeat(101)}`, 400, /is not a sweep name/],
       ['/api/sweeps/a%20b', 400, /is not a sweep name/],
@@ -207,7 +255,15 @@ describe('the dashboard API', () => {
 
   it('never writes to the store: its files and mtimes are the same after a burst of requests', async () => {
     const before = listing(store);
-    const urls = ['/api/runs', '/api/sweeps', '/api/sweeps/lr', '/api/catalogue', '/api/runs/nope', '/api/sweeps/nosuch', '/'];
+    const urls = [
+      '/api/runs',
+      '/api/sweeps',
+      '/api/sweeps/lr',
+      '/api/catalogue',
+      '/api/runs/nope',
+      '/api/sweeps/nosuch',
+      '/',
+    ];
     for (const id of [...sweepIds, soloId]) {
       urls.push(`/api/runs/${id}`, `/api/runs/${id}/snapshots/99`);
       for (const step of STEPS) urls.push(`/api/runs/${id}/snapshots/${step}`);
@@ -331,11 +387,20 @@ describe('GET /api/events', () => {
 
       writer.reportProgress(id, { step: 16, steps: 64, loss: 0.5 });
       const second = (await changesUntil(id)).at(-1)!;
-      expect(second).toEqual({ runs: [{ id, status: 'running', progress: { step: 16, steps: 64, loss: 0.5, at: expect.any(String) }, final: null }], sweeps: ['live'] });
+      expect(second).toEqual({
+        runs: [
+          { id, status: 'running', progress: { step: 16, steps: 64, loss: 0.5, at: expect.any(String) }, final: null },
+        ],
+        sweeps: ['live'],
+      });
 
       // The running run shows in the API while the writer holds the index open.
       const runs = await get(dashboard.app, '/api/runs');
-      expect(runs.body.runs.find((r: { id: string }) => r.id === id)).toMatchObject({ status: 'running', progress: { step: 16 }, sweeps: ['live'] });
+      expect(runs.body.runs.find((r: { id: string }) => r.id === id)).toMatchObject({
+        status: 'running',
+        progress: { step: 16 },
+        sweeps: ['live'],
+      });
       const detail = await get(dashboard.app, `/api/runs/${id}`);
       expect(detail.body).toMatchObject({ losses: null, series: null, snapshots: [] });
       expect(detail.body.error).toBeUndefined();
@@ -343,7 +408,14 @@ describe('GET /api/events', () => {
       expect(snapshot.status).toBe(404);
       expect(snapshot.body.error).toMatch(/is running: it has no stored snapshots yet/);
       const sweeps = await get(dashboard.app, '/api/sweeps');
-      expect(sweeps.body.sweeps.map((x: { name: string; total: number; finished: number; running: number }) => [x.name, x.total, x.finished, x.running])).toEqual([
+      expect(
+        sweeps.body.sweeps.map((x: { name: string; total: number; finished: number; running: number }) => [
+          x.name,
+          x.total,
+          x.finished,
+          x.running,
+        ]),
+      ).toEqual([
         ['lr', 2, 2, 0],
         ['live', 2, 0, 1],
         ['LR1-smoke', 6, 0, 0],
@@ -352,7 +424,9 @@ describe('GET /api/events', () => {
       expect(live.body.points.map((p: { run: { id: string } | null }) => p.run?.id ?? null)).toEqual([id, null]);
       expect(live.body.runs).toEqual([]);
       const catalogue = await get(dashboard.app, '/api/catalogue');
-      expect(catalogue.body.batches[0].sweeps).toEqual([{ name: 'LR1-smoke', scale: 'smoke (batch 2^5, 2^6 steps)', total: 6, finished: 0 }]);
+      expect(catalogue.body.batches[0].sweeps).toEqual([
+        { name: 'LR1-smoke', scale: 'smoke (batch 2^5, 2^6 steps)', total: 6, finished: 0 },
+      ]);
     } finally {
       await reader.cancel();
       writer.close();
@@ -366,7 +440,8 @@ describe('GET /api/events', () => {
     const reader = res.body!.getReader();
     let text = '';
     const deadline = Date.now() + 3000;
-    while (!text.includes(': heartbeat') && Date.now() < deadline) text += new TextDecoder().decode((await reader.read()).value);
+    while (!text.includes(': heartbeat') && Date.now() < deadline)
+      text += new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
     await dashboard.close();
     expect(text).toContain(': heartbeat\n\n');

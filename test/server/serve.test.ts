@@ -11,11 +11,14 @@ const BIN = path.resolve(import.meta.dirname, '../../bin/toymodels.js');
 function rawGet(url: string, rawPath: string, host?: string): Promise<{ status: number; body: string }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, path: rawPath, method: 'GET', headers: host ? { host } : {} }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
-    });
+    const req = http.request(
+      { host: u.hostname, port: u.port, path: rawPath, method: 'GET', headers: host ? { host } : {} },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -24,11 +27,30 @@ function rawGet(url: string, rawPath: string, host?: string): Promise<{ status: 
 describe('toymodels serve', () => {
   it('prints the URL, serves the API over HTTP, refuses traversal and foreign hosts, and stops on SIGTERM', async () => {
     const store = tempDir();
-    const train = toymodels(['train', '--N', '32', '--m', '8', '--k', '64', '--log2_batch_size', '5', '--log2_training_steps', '4', '--threads', '1', '--store', store, '--json']);
+    const train = toymodels([
+      'train',
+      '--N',
+      '32',
+      '--m',
+      '8',
+      '--k',
+      '64',
+      '--log2_batch_size',
+      '5',
+      '--log2_training_steps',
+      '4',
+      '--threads',
+      '1',
+      '--store',
+      store,
+      '--json',
+    ]);
     expect(train.code, train.stderr).toBe(0);
     const id = JSON.parse(train.stdout).id;
 
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--store', store], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--store', store], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -48,7 +70,12 @@ describe('toymodels serve', () => {
       const body = await res.json();
       expect(body.runs.map((r: { id: string }) => r.id)).toEqual([id]);
 
-      for (const raw of ['/..%2f..%2fpackage.json', '/assets/..%5c..%5cpackage.json', '//etc/passwd', '/api/runs/..%2f..%2fpackage.json']) {
+      for (const raw of [
+        '/..%2f..%2fpackage.json',
+        '/assets/..%5c..%5cpackage.json',
+        '//etc/passwd',
+        '/api/runs/..%2f..%2fpackage.json',
+      ]) {
         const r = await rawGet(url, raw);
         expect(r.status, raw).toBe(400);
         expect(r.body, raw).not.toContain('"name": "toymodels"');
@@ -72,6 +99,8 @@ describe('toymodels serve', () => {
   it('refuses a bad port with exit code 2 and one line', () => {
     const r = toymodels(['serve', '--port', '99999', '--store', tempDir()]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('toymodels: --port: "99999" is not allowed: must be an integer from 0 (any free port) to 65535\n');
+    expect(r.stderr).toBe(
+      'toymodels: --port: "99999" is not allowed: must be an integer from 0 (any free port) to 65535\n',
+    );
   });
 });

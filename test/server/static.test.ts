@@ -97,7 +97,12 @@ describe('the web app', () => {
   });
 
   it('refuses methods other than GET', async () => {
-    for (const [method, url] of [['POST', '/'], ['PUT', '/assets/app.js'], ['DELETE', '/api/runs'], ['POST', '/api/runs']]) {
+    for (const [method, url] of [
+      ['POST', '/'],
+      ['PUT', '/assets/app.js'],
+      ['DELETE', '/api/runs'],
+      ['POST', '/api/runs'],
+    ]) {
       const res = await app.request(url!, { method });
       expect(res.status, `${method} ${url}`).toBe(405);
       expect((await json(res)).error).toMatch(/not allowed/);

@@ -73,7 +73,15 @@ describe('RunStore', () => {
     const c = config();
     const id = store.startRun(c);
     expect(id).toMatch(/^\d{8}-\d{6}-[0-9a-f]{6}$/);
-    expect(store.getRun(id)).toEqual({ id, status: 'running', created_at: expect.any(String), finished_at: null, config: c, final: null, progress: null });
+    expect(store.getRun(id)).toEqual({
+      id,
+      status: 'running',
+      created_at: expect.any(String),
+      finished_at: null,
+      config: c,
+      final: null,
+      progress: null,
+    });
     expect(store.listRuns().map((r) => [r.id, r.status])).toEqual([[id, 'running']]);
     expect(entries()).toEqual([]);
     expect(store.getRun('20000101-000000-000000')).toBeUndefined();
@@ -91,8 +99,17 @@ describe('RunStore', () => {
     expect(store.listRuns()).toEqual([row]);
 
     expect(entries()).toEqual([id]);
-    expect(fs.readdirSync(path.join(dir, id)).sort()).toEqual(['config.json', 'losses.json', 'summary.json', 'tensors.safetensors']);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, id, 'losses.json'), 'utf8'))).toEqual({ every: 16, steps: [0, 16], loss: [0.5, 0.25] });
+    expect(fs.readdirSync(path.join(dir, id)).sort()).toEqual([
+      'config.json',
+      'losses.json',
+      'summary.json',
+      'tensors.safetensors',
+    ]);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, id, 'losses.json'), 'utf8'))).toEqual({
+      every: 16,
+      steps: [0, 16],
+      loss: [0.5, 0.25],
+    });
     const file = decodeSafetensors(fs.readFileSync(path.join(dir, id, 'tensors.safetensors')));
     expect(file.metadata).toEqual({ snapshots: '0,1,3,7', format: 'toymodels-run-1' });
     expect(file.tensors['embedding.E']!.shape).toEqual([2, 4]);
@@ -131,10 +148,14 @@ describe('RunStore', () => {
     const id = store.startRun(rec.config);
     const bad = { ...rec, snapshots: [{ ...rec.snapshots[0]!, W1: new Float32Array(5) }] };
     expect(() => store.finishRun(id, bad)).toThrow(/step_0\.W1 has 5 values, expected 3×2 = 6/);
-    expect(() => store.finishRun(id, { ...rec, embeddings: { ...rec.embeddings, F: new Float32Array(8) } })).toThrow(StoreError);
+    expect(() => store.finishRun(id, { ...rec, embeddings: { ...rec.embeddings, F: new Float32Array(8) } })).toThrow(
+      StoreError,
+    );
     expect(() => store.finishRun(id, { ...rec, losses: { steps: [0], loss: [] } })).toThrow(/1 steps but 0 losses/);
     const reprojector = record(config({ task: 're-projector' }));
-    expect(() => store.finishRun(id, { ...reprojector, embeddings: { E: reprojector.embeddings.E } })).toThrow(/embedding\.F is missing/);
+    expect(() => store.finishRun(id, { ...reprojector, embeddings: { E: reprojector.embeddings.E } })).toThrow(
+      /embedding\.F is missing/,
+    );
     expect(store.getRun(id)!.status).toBe('running');
     expect(entries()).toEqual([]);
   });

@@ -43,7 +43,10 @@ describe('safetensors', () => {
   });
 
   it('lays tensors out in the order given and omits absent metadata', () => {
-    const buf = encodeSafetensors({ z: { shape: [1], data: new Float32Array([1]) }, a: { shape: [1], data: new Float32Array([2]) } });
+    const buf = encodeSafetensors({
+      z: { shape: [1], data: new Float32Array([1]) },
+      a: { shape: [1], data: new Float32Array([2]) },
+    });
     const header = JSON.parse(buf.subarray(8, 8 + Number(buf.readBigUInt64LE(0))).toString());
     expect(header).toEqual({
       z: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
@@ -53,7 +56,11 @@ describe('safetensors', () => {
 
   it('reads tensors by their offsets, whatever the header order, from an unaligned buffer', () => {
     const file = withHeader(
-      { __metadata__: { k: 'v' }, a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] }, b: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } },
+      {
+        __metadata__: { k: 'v' },
+        a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] },
+        b: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+      },
       f32(10, 20),
     );
     const unaligned = Buffer.concat([Buffer.from([0]), file]).subarray(1);
@@ -81,20 +88,50 @@ describe('safetensors', () => {
   it.each([
     ['a too-short file', Buffer.from([1, 2, 3]), /too short/],
     ['a header longer than the file', Buffer.from('ff00000000000000', 'hex'), /exceeds/],
-    ['a header that is not JSON', Buffer.concat([Buffer.from('0800000000000000', 'hex'), Buffer.from('{"a":1,,')]), /not valid UTF-8 JSON/],
-    ['invalid UTF-8', Buffer.concat([Buffer.from('0200000000000000', 'hex'), Buffer.from([0xff, 0xfe])]), /not valid UTF-8 JSON/],
+    [
+      'a header that is not JSON',
+      Buffer.concat([Buffer.from('0800000000000000', 'hex'), Buffer.from('{"a":1,,')]),
+      /not valid UTF-8 JSON/,
+    ],
+    [
+      'invalid UTF-8',
+      Buffer.concat([Buffer.from('0200000000000000', 'hex'), Buffer.from([0xff, 0xfe])]),
+      /not valid UTF-8 JSON/,
+    ],
     ['a header that is not an object', withHeader([1, 2]), /not a JSON object/],
-    ['another dtype', withHeader({ a: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, new Uint8Array(4)), /dtype "F16"; only F32/],
-    ['a size that does not match the shape', withHeader({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, f32(1, 2)), /shape \[3\] but 8 data bytes/],
+    [
+      'another dtype',
+      withHeader({ a: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, new Uint8Array(4)),
+      /dtype "F16"; only F32/,
+    ],
+    [
+      'a size that does not match the shape',
+      withHeader({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, f32(1, 2)),
+      /shape \[3\] but 8 data bytes/,
+    ],
     ['a bad shape', withHeader({ a: { dtype: 'F32', shape: [-1], data_offsets: [0, 0] } }), /invalid shape/],
     ['reversed offsets', withHeader({ a: { dtype: 'F32', shape: [0], data_offsets: [4, 0] } }), /invalid data_offsets/],
     [
       'overlapping tensors',
-      withHeader({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, f32(1, 2)),
+      withHeader(
+        {
+          a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+          b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] },
+        },
+        f32(1, 2),
+      ),
       /gap or overlap/,
     ],
-    ['a gap before a tensor', withHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, f32(1, 2)), /gap or overlap/],
-    ['trailing bytes', withHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, f32(1, 2)), /4 unexpected bytes/],
+    [
+      'a gap before a tensor',
+      withHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, f32(1, 2)),
+      /gap or overlap/,
+    ],
+    [
+      'trailing bytes',
+      withHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, f32(1, 2)),
+      /4 unexpected bytes/,
+    ],
     ['non-string metadata', withHeader({ __metadata__: { a: 1 } }), /must map strings to strings/],
   ])('rejects %s', (_name, buf, message) => {
     expect(() => decodeSafetensors(buf)).toThrow(SafetensorsError);
@@ -102,7 +139,9 @@ describe('safetensors', () => {
   });
 
   it('refuses to encode inconsistent tensors', () => {
-    expect(() => encodeSafetensors({ a: { shape: [2, 2], data: new Float32Array(3) } })).toThrow(/shape \[2, 2\] but 3 values/);
+    expect(() => encodeSafetensors({ a: { shape: [2, 2], data: new Float32Array(3) } })).toThrow(
+      /shape \[2, 2\] but 3 values/,
+    );
     expect(() => encodeSafetensors({ a: { shape: [1.5], data: new Float32Array(1) } })).toThrow(/invalid shape/);
     expect(() => encodeSafetensors({ __metadata__: { shape: [1], data: new Float32Array(1) } })).toThrow(/reserved/);
   });

@@ -25,7 +25,17 @@ const SPEC_TABLE = `
 | LR5 | abs | ReLU | equal | 2048 | 1/64 | var | 0.03 | -1 | 0 |
 | D1 | abs | ReLU | equal | 2048 | 1/64 | 0.007 | var | -1 | 0 |`;
 
-const COLUMNS = ['task', 'nonlinearity', 'sample_kind', 'k', 'eps', 'learning_rate', 'decay', 'initial_bias', 'reg'] as const;
+const COLUMNS = [
+  'task',
+  'nonlinearity',
+  'sample_kind',
+  'k',
+  'eps',
+  'learning_rate',
+  'decay',
+  'initial_bias',
+  'reg',
+] as const;
 
 // "Sweep values: learning rate {0.001, 0.003, 0.005, 0.007, 0.01, 0.03}; bias offset 11 values
 // evenly spaced from -2 to 1; eps 2^-x for 11 values of x evenly spaced from 1 to 5; k 2^4 .. 2^11;
@@ -45,7 +55,14 @@ const parse = (cell: string): string | number => {
 };
 
 describe('Table 1 catalogue', () => {
-  const rows = SPEC_TABLE.trim().split('\n').map((line) => line.split('|').slice(1, -1).map((c) => c.trim()));
+  const rows = SPEC_TABLE.trim()
+    .split('\n')
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   it('has the 21 batches in order', () => {
     expect(CATALOGUE.map((b) => b.name)).toEqual(rows.map(([name]) => (name === 'B3 (GeLU)' ? 'B3-GeLU' : name)));
   });

@@ -31,7 +31,14 @@ const row = (point: SweepPoint, id: string, status: RunStatus, final: RunSummary
 
 describe('summaryRows', () => {
   const points = sweepPoints(spec);
-  const [fresh, old, diverged, running, missing, short] = points as [SweepPoint, SweepPoint, SweepPoint, SweepPoint, SweepPoint, SweepPoint];
+  const [fresh, old, diverged, running, missing, short] = points as [
+    SweepPoint,
+    SweepPoint,
+    SweepPoint,
+    SweepPoint,
+    SweepPoint,
+    SweepPoint,
+  ];
   const common = { samples_per_second: 1e5, seconds: 12 };
   const outcomes: SweepOutcome[] = [
     {
@@ -51,7 +58,17 @@ describe('summaryRows', () => {
       }),
     },
     // Stored before the standard errors, the long window, features covered and dead neurons existed.
-    { point: old, run: row(old, 'r-old', 'finished', { status: 'finished', data_loss: 0.2, monosemantic_neurons: 100, monosemantic_per_feature: 0.05, mean_bias: -1, ...common }) },
+    {
+      point: old,
+      run: row(old, 'r-old', 'finished', {
+        status: 'finished',
+        data_loss: 0.2,
+        monosemantic_neurons: 100,
+        monosemantic_per_feature: 0.05,
+        mean_bias: -1,
+        ...common,
+      }),
+    },
     // What a diverged run stores: NaN losses (null in the index, read back as NaN) and its NaN parameters' metrics.
     {
       point: diverged,
@@ -93,11 +110,40 @@ describe('summaryRows', () => {
 
   it('has the swept values, then one cell per SUMMARY_HEADER column, rounded and with - for what is missing', () => {
     // Grid order, learning_rate outermost, as the outcomes above assume.
-    expect(points.map((p) => [p.values.learning_rate, p.config.k])).toEqual([[0.03, 256], [0.03, 1024], [1 / 3, 256], [1 / 3, 1024], [0.1, 256], [0.1, 1024]]);
-    expect(SUMMARY_HEADER).toEqual(['status', 'final loss (last 8, ± se)', 'loss (last 64)', 'mono / N', 'features covered', 'mono / k', 'dead', 'mean bias', 'run']);
+    expect(points.map((p) => [p.values.learning_rate, p.config.k])).toEqual([
+      [0.03, 256],
+      [0.03, 1024],
+      [1 / 3, 256],
+      [1 / 3, 1024],
+      [0.1, 256],
+      [0.1, 1024],
+    ]);
+    expect(SUMMARY_HEADER).toEqual([
+      'status',
+      'final loss (last 8, ± se)',
+      'loss (last 64)',
+      'mono / N',
+      'features covered',
+      'mono / k',
+      'dead',
+      'mean bias',
+      'run',
+    ]);
     expect(summaryRows(spec, outcomes)).toEqual([
       // 200 / 256 = 0.78125.
-      ['0.03', '256', 'finished', '0.1235 ± 0.0012', '0.1301 ± 0.00046', '0.406', '201', '0.781', '12', '-0.0123', 'r-fresh'],
+      [
+        '0.03',
+        '256',
+        'finished',
+        '0.1235 ± 0.0012',
+        '0.1301 ± 0.00046',
+        '0.406',
+        '201',
+        '0.781',
+        '12',
+        '-0.0123',
+        'r-fresh',
+      ],
       // 100 / 1024 = 0.09765625.
       ['0.03', '1024', 'finished', '0.2000', '-', '0.0500', '-', '0.0977', '-', '-1.00', 'r-old'],
       ['0.333333', '256', 'diverged', '-', '-', '0.00', '0', '0.00', '256', '-', 'r-diverged'],

@@ -7,7 +7,9 @@ describe('sweep values', () => {
     expect(parseVariable('nonlinearity', ['ReLU', 'GeLU']).values).toEqual(['ReLU', 'GeLU']);
   });
   it('expands evenly spaced ranges (SPEC.md bias offsets)', () => {
-    expect(parseVariable('initial_bias', ['lin:-2:1:11']).values).toEqual([-2, -1.7, -1.4, -1.1, -0.8, -0.5, -0.2, 0.1, 0.4, 0.7, 1]);
+    expect(parseVariable('initial_bias', ['lin:-2:1:11']).values).toEqual([
+      -2, -1.7, -1.4, -1.1, -0.8, -0.5, -0.2, 0.1, 0.4, 0.7, 1,
+    ]);
   });
   it('expands log-spaced ranges (SPEC.md L1 and decay)', () => {
     expect(parseVariable('reg', ['log:1e-1:1e-7:7']).values).toEqual([0.1, 0.01, 0.001, 1e-4, 1e-5, 1e-6, 1e-7]);
@@ -26,10 +28,17 @@ describe('sweep values', () => {
     expect(() => parseVariable('depth', ['1'])).toThrow(/not a config field/);
   });
   it('makes every combination of a grid, the first variable outermost', () => {
-    const grid = expandGrid([parseVariable('learning_rate', ['0.001,0.01']), parseVariable('initial_bias', ['-1,0,1'])]);
+    const grid = expandGrid([
+      parseVariable('learning_rate', ['0.001,0.01']),
+      parseVariable('initial_bias', ['-1,0,1']),
+    ]);
     expect(grid).toEqual([
-      { learning_rate: 0.001, initial_bias: -1 }, { learning_rate: 0.001, initial_bias: 0 }, { learning_rate: 0.001, initial_bias: 1 },
-      { learning_rate: 0.01, initial_bias: -1 }, { learning_rate: 0.01, initial_bias: 0 }, { learning_rate: 0.01, initial_bias: 1 },
+      { learning_rate: 0.001, initial_bias: -1 },
+      { learning_rate: 0.001, initial_bias: 0 },
+      { learning_rate: 0.001, initial_bias: 1 },
+      { learning_rate: 0.01, initial_bias: -1 },
+      { learning_rate: 0.01, initial_bias: 0 },
+      { learning_rate: 0.01, initial_bias: 1 },
     ]);
     expect(expandGrid([])).toEqual([{}]);
   });

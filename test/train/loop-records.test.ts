@@ -44,7 +44,11 @@ async function scripted(lossAt: (run: number, step: number) => number, runs = 2)
   const before = performance.now();
   const results = await trainTogether(
     Array.from({ length: runs }, (_, i) => parseRunConfig({ ...cfg, seed: i })),
-    { threads: 1, engine: async (cfgs) => (engine = new ScriptedEngine(cfgs.length, lossAt)), onProgress: (p) => progress.push(p) },
+    {
+      threads: 1,
+      engine: async (cfgs) => (engine = new ScriptedEngine(cfgs.length, lossAt)),
+      onProgress: (p) => progress.push(p),
+    },
   );
   return { results, engine: engine!, progress, wallSeconds: (performance.now() - before) / 1000 };
 }
@@ -52,7 +56,16 @@ async function scripted(lossAt: (run: number, step: number) => number, runs = 2)
 describe('the training loop on a scripted engine', () => {
   it('asks for chunks that end at snapshot steps and every 16 steps, and records the loss of steps 0, 16, 32, 48', async () => {
     const { results, engine } = await scripted((r, i) => 1000 * r + i);
-    expect(engine.calls).toEqual([[0, 1], [1, 1], [2, 2], [4, 4], [8, 8], [16, 16], [32, 16], [48, 16]]);
+    expect(engine.calls).toEqual([
+      [0, 1],
+      [1, 1],
+      [2, 2],
+      [4, 4],
+      [8, 8],
+      [16, 16],
+      [32, 16],
+      [48, 16],
+    ]);
     expect(engine.released).toBe(true);
     results.forEach((res, r) => {
       expect(res.status).toBe('finished');
@@ -66,7 +79,8 @@ describe('the training loop on a scripted engine', () => {
       const init = new RunInputs(parseRunConfig({ ...cfg, seed: r })).init;
       expect(res.snapshots.map((s) => s.step)).toEqual([0, 1, 3, 7, 15, 31, 63]);
       // The scripted engine adds 1 per step in float32: the parameters after step s are init + s + 1.
-      const near = (got: Float32Array, want: Float32Array, steps: number) => got.forEach((x, i) => expect(x).toBeCloseTo(want[i]! + steps, 4));
+      const near = (got: Float32Array, want: Float32Array, steps: number) =>
+        got.forEach((x, i) => expect(x).toBeCloseTo(want[i]! + steps, 4));
       for (const s of res.snapshots) for (const p of ['W1', 'b1', 'W2'] as const) near(s[p], init[p], s.step + 1);
       near(res.params.W1, init.W1, 64);
     });

@@ -26,14 +26,17 @@ describe('training loop', () => {
     expect(last).toBeLessThan(0.7 * losses.loss[0]!);
   });
 
-  it.each(['decoder', 're-projector', 'abs'] as const)('is deterministic for a seed and thread count (%s)', async (task) => {
-    const cfg = parseRunConfig({ ...small, task, log2_training_steps: 6, seed: 5 });
-    const [a, b] = [await train(cfg, { threads: 2 }), await train(cfg, { threads: 2 })];
-    expect(Float32Array.from(a.losses.loss)).toEqual(Float32Array.from(b.losses.loss));
-    expect(a.params.W1).toEqual(b.params.W1);
-    const other = await train(parseRunConfig({ ...cfg, seed: 6 }), { threads: 2 });
-    expect(other.losses.loss).not.toEqual(a.losses.loss);
-  });
+  it.each(['decoder', 're-projector', 'abs'] as const)(
+    'is deterministic for a seed and thread count (%s)',
+    async (task) => {
+      const cfg = parseRunConfig({ ...small, task, log2_training_steps: 6, seed: 5 });
+      const [a, b] = [await train(cfg, { threads: 2 }), await train(cfg, { threads: 2 })];
+      expect(Float32Array.from(a.losses.loss)).toEqual(Float32Array.from(b.losses.loss));
+      expect(a.params.W1).toEqual(b.params.W1);
+      const other = await train(parseRunConfig({ ...cfg, seed: 6 }), { threads: 2 });
+      expect(other.losses.loss).not.toEqual(a.losses.loss);
+    },
+  );
 
   it('stops a diverging run within 16 steps and says where', async () => {
     const cfg = parseRunConfig({ ...small, optimizer: 'sgd', learning_rate: 1e4, schedule: 'constant' });
@@ -45,7 +48,15 @@ describe('training loop', () => {
   });
 
   it.each(['adam', 'adamw', 'sgd'] as const)('trains with %s', async (optimizer) => {
-    const r = await train(parseRunConfig({ ...small, optimizer, learning_rate: optimizer === 'sgd' ? 0.01 : 0.003, log2_training_steps: 7 }), { threads: 2 });
+    const r = await train(
+      parseRunConfig({
+        ...small,
+        optimizer,
+        learning_rate: optimizer === 'sgd' ? 0.01 : 0.003,
+        log2_training_steps: 7,
+      }),
+      { threads: 2 },
+    );
     expect(r.status).toBe('finished');
     expect(r.losses.loss.at(-1)!).toBeLessThan(r.losses.loss[0]!);
   });

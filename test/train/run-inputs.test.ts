@@ -23,16 +23,20 @@ function draw(input: RunConfigInput) {
 }
 
 /** |observed - p| within 5 standard errors of a Bernoulli(p) mean over n draws. */
-const expectFrequency = (observed: number, p: number, n: number) => expect(Math.abs(observed - p)).toBeLessThanOrEqual(5 * Math.sqrt((p * (1 - p)) / n));
+const expectFrequency = (observed: number, p: number, n: number) =>
+  expect(Math.abs(observed - p)).toBeLessThanOrEqual(5 * Math.sqrt((p * (1 - p)) / n));
 
 describe('the samples a run trains on', () => {
-  it.each(['decoder', 're-projector'] as const)('%s: every feature active with frequency eps, values in [0, 1)', (task) => {
-    const { active, meanAbs, v } = draw({ task, eps: 0.25 });
-    expectFrequency(active, 0.25, ROWS * N);
-    // E v = eps / 2 for values uniform on [0, 1).
-    expect(Math.abs(meanAbs - 0.125)).toBeLessThan(5 * Math.sqrt((0.25 / 3 - 0.125 ** 2) / (ROWS * N)));
-    expect(v.reduce((a, x) => Math.min(a, x), 0)).toBe(0);
-  });
+  it.each(['decoder', 're-projector'] as const)(
+    '%s: every feature active with frequency eps, values in [0, 1)',
+    (task) => {
+      const { active, meanAbs, v } = draw({ task, eps: 0.25 });
+      expectFrequency(active, 0.25, ROWS * N);
+      // E v = eps / 2 for values uniform on [0, 1).
+      expect(Math.abs(meanAbs - 0.125)).toBeLessThan(5 * Math.sqrt((0.25 / 3 - 0.125 ** 2) / (ROWS * N)));
+      expect(v.reduce((a, x) => Math.min(a, x), 0)).toBe(0);
+    },
+  );
 
   it('abs: v1 - v2 with each sample at eps / 2, so an entry is nonzero with probability 1 - (1 - eps/2)^2', () => {
     const eps = 0.25;

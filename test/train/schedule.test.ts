@@ -19,7 +19,7 @@ describe('other schedules', () => {
   it('cosine decays once over the whole run', () => {
     const cfg = parseRunConfig({ learning_rate: 0.01, log2_training_steps: 11, schedule: 'cosine' });
     expect(learningRate(cfg, 0)).toBeCloseTo(0.01, 15);
-    expect(learningRate(cfg, 512)).toBeCloseTo(0.01 * (1 + Math.SQRT1_2) / 2, 15);
+    expect(learningRate(cfg, 512)).toBeCloseTo((0.01 * (1 + Math.SQRT1_2)) / 2, 15);
     expect(learningRate(cfg, 1024)).toBeCloseTo(0.005, 15);
   });
   it('constant stays put', () => {

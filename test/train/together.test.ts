@@ -53,7 +53,10 @@ describe('runs trained together in one graph', () => {
   });
 
   it("give the same results with each chunk's steps written out as with Scan", async () => {
-    const cfgs = [parseRunConfig({ ...small, seed: 1, reg: 0.01 }), parseRunConfig({ ...small, seed: 2, decay: 0.03, initial_bias: -1 })];
+    const cfgs = [
+      parseRunConfig({ ...small, seed: 1, reg: 0.01 }),
+      parseRunConfig({ ...small, seed: 2, decay: 0.03, initial_bias: -1 }),
+    ];
     const scan = await trainTogether(cfgs, { threads: 1 });
     const unrolled = await trainTogether(cfgs, { threads: 1, stepLoop: 'unrolled' });
     scan.forEach((r, i) => expectSame(unrolled[i]!, r));

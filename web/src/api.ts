@@ -59,7 +59,8 @@ async function get<T>(path: string): Promise<T> {
     throw new ApiError(`${res.status} ${res.statusText}: the server did not answer JSON`, res.status);
   }
   if (!res.ok) {
-    const msg = body && typeof body === 'object' && 'error' in body ? String((body as { error: unknown }).error) : res.statusText;
+    const msg =
+      body && typeof body === 'object' && 'error' in body ? String((body as { error: unknown }).error) : res.statusText;
     throw new ApiError(`${res.status}: ${msg}`, res.status);
   }
   return body as T;

@@ -22,7 +22,11 @@ const slots = new WeakMap<HTMLElement, Slot>();
  * call for the same element wins over an earlier one still rendering. `makeSpec` runs inside, so a
  * figure that cannot be drawn shows its message in place.
  */
-export async function draw(el: HTMLElement, makeSpec: () => TopLevelSpec, renderer: 'svg' | 'canvas' = 'svg'): Promise<View | undefined> {
+export async function draw(
+  el: HTMLElement,
+  makeSpec: () => TopLevelSpec,
+  renderer: 'svg' | 'canvas' = 'svg',
+): Promise<View | undefined> {
   let slot = slots.get(el);
   if (!slot) slots.set(el, (slot = { token: 0 }));
   const token = ++slot.token;

@@ -5,7 +5,11 @@ type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
 /** h('a', { href: '#/runs', class: 'x' }, 'text', child): attributes starting with "on" are listeners. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: (Child | Child[])[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value == null || value === false) continue;
@@ -52,11 +56,22 @@ export function when(iso: string | null | undefined): string {
   if (!iso) return '–';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return d.toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 export function errorBox(message: string, title = 'Error'): HTMLElement {
-  return h('div', { class: 'error-box', role: 'alert', 'data-testid': 'error' }, h('strong', {}, title), h('span', {}, message));
+  return h(
+    'div',
+    { class: 'error-box', role: 'alert', 'data-testid': 'error' },
+    h('strong', {}, title),
+    h('span', {}, message),
+  );
 }
 
 export function statusBadge(status: string): HTMLElement {

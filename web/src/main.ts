@@ -59,7 +59,11 @@ function navigate(): void {
     void loadPage(current);
     return;
   }
-  setChildren(page, h('h1', {}, 'Not found'), h('p', {}, `No page at #/${route}. `, h('a', { href: '#/runs' }, 'Go to the runs.')));
+  setChildren(
+    page,
+    h('h1', {}, 'Not found'),
+    h('p', {}, `No page at #/${route}. `, h('a', { href: '#/runs' }, 'Go to the runs.')),
+  );
 }
 
 async function loadPage(page: Page, hint?: ChangeHint): Promise<void> {
@@ -82,7 +86,12 @@ let debounce: number | undefined;
 let pendingHint: ChangeHint | undefined;
 function setLive(state: 'on' | 'off' | 'connecting'): void {
   live.dataset.state = state;
-  live.title = state === 'on' ? 'Live: pages update as runs progress' : state === 'off' ? 'Not connected to the server: retrying' : 'Connecting…';
+  live.title =
+    state === 'on'
+      ? 'Live: pages update as runs progress'
+      : state === 'off'
+        ? 'Not connected to the server: retrying'
+        : 'Connecting…';
   live.lastElementChild!.textContent = state === 'on' ? 'live' : state === 'off' ? 'offline' : 'connecting';
 }
 function merge(a: ChangeHint | undefined, b: ChangeHint): ChangeHint {

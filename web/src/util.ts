@@ -59,7 +59,9 @@ export function valuesText(values: SweepValue[], shown: number): string {
 /** Whether the change event names this run id / sweep name (unknown payloads count as yes). */
 export function mentions(list: unknown[] | undefined, key: string, field: 'id' | 'name'): boolean {
   if (!Array.isArray(list)) return true;
-  return list.some((x) => x === key || (x !== null && typeof x === 'object' && (x as Record<string, unknown>)[field] === key));
+  return list.some(
+    (x) => x === key || (x !== null && typeof x === 'object' && (x as Record<string, unknown>)[field] === key),
+  );
 }
 
 const PRESETS: Record<string, [number, number]> = { smoke: [5, 6], laptop: [10, 13], paper: [13, 17] };
@@ -71,7 +73,9 @@ export function configField(c: RunConfig, key: string): unknown {
 
 /** The scale of one run, as sweeps label theirs: "laptop (batch 2^10, 2^13 steps)". */
 export function runScale(c: Pick<RunConfig, 'log2_batch_size' | 'log2_training_steps'>): string {
-  const name = Object.entries(PRESETS).find(([, [b, s]]) => b === c.log2_batch_size && s === c.log2_training_steps)?.[0] ?? 'custom';
+  const name =
+    Object.entries(PRESETS).find(([, [b, s]]) => b === c.log2_batch_size && s === c.log2_training_steps)?.[0] ??
+    'custom';
   return `${name} (batch 2^${c.log2_batch_size}, 2^${c.log2_training_steps} steps)`;
 }
 
@@ -86,12 +90,20 @@ export function pointTitle(variables: SweepVariable[], values: Record<string, Sw
 }
 
 /** The training-plot snapshot points of a series. */
-export function snapshotPoints(series: SeriesPoint[] | null | undefined): { log2_step: number; mono_per_feature: number; mean_bias: number }[] {
-  return (series ?? []).map((s) => ({ log2_step: s.log2_step, mono_per_feature: s.monosemantic_per_feature, mean_bias: s.mean_bias }));
+export function snapshotPoints(
+  series: SeriesPoint[] | null | undefined,
+): { log2_step: number; mono_per_feature: number; mean_bias: number }[] {
+  return (series ?? []).map((s) => ({
+    log2_step: s.log2_step,
+    mono_per_feature: s.monosemantic_per_feature,
+    mean_bias: s.mean_bias,
+  }));
 }
 
 /** The figures take finite numbers; the API sends null (or NaN) for a diverged loss. */
-export function lossRecord(l: { steps: number[]; loss: (number | null)[] } | null | undefined): { steps: number[]; loss: number[] } | undefined {
+export function lossRecord(
+  l: { steps: number[]; loss: (number | null)[] } | null | undefined,
+): { steps: number[]; loss: number[] } | undefined {
   if (!l) return undefined;
   return { steps: l.steps, loss: l.loss.map((v) => (v === null ? NaN : v)) };
 }
@@ -105,7 +117,10 @@ export function heatmapSize(rows: number, cols: number, maxW: number, maxH: numb
     height = maxH;
     width = height * aspect;
   }
-  return { width: Math.round(Math.max(width, Math.min(maxW, 160))), height: Math.round(Math.max(height, Math.min(maxH, 90))) };
+  return {
+    width: Math.round(Math.max(width, Math.min(maxW, 160))),
+    height: Math.round(Math.max(height, Math.min(maxH, 90))),
+  };
 }
 
 /** The widest plot area for `n` heat maps side by side in `row` (at most three a row). */

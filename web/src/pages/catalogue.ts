@@ -5,7 +5,12 @@ import { api, type CatalogueBatch } from '../api.js';
 import { copyButton, h, progressBar, setChildren } from '../dom.js';
 import { redrawOnChange, sweepHref, valuesText, type PageFactory } from '../util.js';
 
-const SHORT: Record<string, string> = { nonlinearity: 'f', learning_rate: 'lr', initial_bias: 'bias', sample_kind: 'dist' };
+const SHORT: Record<string, string> = {
+  nonlinearity: 'f',
+  learning_rate: 'lr',
+  initial_bias: 'bias',
+  sample_kind: 'dist',
+};
 
 export const cataloguePage: PageFactory = (root) => {
   const tbody = h('tbody');
@@ -14,7 +19,11 @@ export const cataloguePage: PageFactory = (root) => {
   setChildren(
     root,
     h('div', { class: 'page-head' }, h('h1', {}, 'Catalogue'), summary),
-    h('p', { class: 'muted' }, 'The batches of Table 1. Each links to the sweeps stored for it, with their scale; the command runs a batch (resumable: it keeps finished runs).'),
+    h(
+      'p',
+      { class: 'muted' },
+      'The batches of Table 1. Each links to the sweeps stored for it, with their scale; the command runs a batch (resumable: it keeps finished runs).',
+    ),
     message,
     h(
       'div',
@@ -34,10 +43,18 @@ export const cataloguePage: PageFactory = (root) => {
     setChildren(
       tbody,
       batches.map((b) => {
-        const swept = Object.entries(b.swept ?? {}).map(([f, v]) => h('div', {}, h('span', { class: 'field' }, f), ` ∈ {${valuesText(v, 4)}}`));
+        const swept = Object.entries(b.swept ?? {}).map(([f, v]) =>
+          h('div', {}, h('span', { class: 'field' }, f), ` ∈ {${valuesText(v, 4)}}`),
+        );
         const fixed = Object.entries(b.fixed ?? {})
           .filter(([k]) => k !== 'N' && k !== 'm')
-          .map(([k, v]) => h('span', { class: 'chip small' }, `${SHORT[k] ?? k} = ${typeof v === 'number' ? formatValue(v) : String(v)}`));
+          .map(([k, v]) =>
+            h(
+              'span',
+              { class: 'chip small' },
+              `${SHORT[k] ?? k} = ${typeof v === 'number' ? formatValue(v) : String(v)}`,
+            ),
+          );
         const results = (b.sweeps ?? []).length
           ? (b.sweeps ?? []).map((s) =>
               h(
@@ -64,5 +81,7 @@ export const cataloguePage: PageFactory = (root) => {
     );
   }
 
-  return { refresh: redrawOnChange({ load: api.catalogue, draw: render, message, title: 'Cannot load the catalogue' }) };
+  return {
+    refresh: redrawOnChange({ load: api.catalogue, draw: render, message, title: 'Cannot load the catalogue' }),
+  };
 };

@@ -4,7 +4,18 @@ import { trainingPlot } from '../../../src/figures/index.js';
 import { api, cachedSnapshot, type RunDetail } from '../api.js';
 import { chartBox, draw, heatmapPanel } from '../charts.js';
 import { errorBox, h, metric, num, setChildren, statusBadge } from '../dom.js';
-import { configField, heatmapSize, isSettled, panelWidth, lossRecord, runHref, runScale, snapshotPoints, redrawOnChange, type PageFactory } from '../util.js';
+import {
+  configField,
+  heatmapSize,
+  isSettled,
+  panelWidth,
+  lossRecord,
+  runHref,
+  runScale,
+  snapshotPoints,
+  redrawOnChange,
+  type PageFactory,
+} from '../util.js';
 
 const FINAL_ROWS: [string, string][] = [
   ['data_loss', 'final loss'],
@@ -14,7 +25,14 @@ const FINAL_ROWS: [string, string][] = [
 ];
 
 export const comparePage: PageFactory = (root, { query }) => {
-  const ids = [...new Set((query.get('ids') ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
+  const ids = [
+    ...new Set(
+      (query.get('ids') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   let details: (RunDetail | Error)[] = [];
   let onlyDiff = false;
   const message = h('div');
@@ -33,9 +51,16 @@ export const comparePage: PageFactory = (root, { query }) => {
     message,
     h('section', {}, h('h2', {}, 'Training'), training),
     h('section', {}, h('h2', {}, 'Single-feature activations (final snapshot)'), heatRow),
-    h('section', {}, h('h2', {}, 'Configuration'), h('label', { class: 'inline', for: 'only-diff' }, onlyBox, ' only differences'), h('div', { class: 'table-wrap' }, diffTable)),
+    h(
+      'section',
+      {},
+      h('h2', {}, 'Configuration'),
+      h('label', { class: 'inline', for: 'only-diff' }, onlyBox, ' only differences'),
+      h('div', { class: 'table-wrap' }, diffTable),
+    ),
   );
-  if (ids.length < 2) setChildren(message, errorBox('Pick two or more runs in the runs table and press Compare.', 'Nothing to compare'));
+  if (ids.length < 2)
+    setChildren(message, errorBox('Pick two or more runs in the runs table and press Compare.', 'Nothing to compare'));
 
   const ok = (): RunDetail[] => details.filter((d): d is RunDetail => !(d instanceof Error));
 
@@ -46,13 +71,33 @@ export const comparePage: PageFactory = (root, { query }) => {
       return;
     }
     const keys = [...new Set(runs.flatMap((d) => Object.keys(d.run.config)))];
-    const head = h('tr', {}, h('th', {}, 'field'), ...runs.map((d) => h('th', { class: 'num' }, h('a', { href: runHref(d.run.id), class: 'mono' }, d.run.id), ' ', statusBadge(d.run.status))));
+    const head = h(
+      'tr',
+      {},
+      h('th', {}, 'field'),
+      ...runs.map((d) =>
+        h(
+          'th',
+          { class: 'num' },
+          h('a', { href: runHref(d.run.id), class: 'mono' }, d.run.id),
+          ' ',
+          statusBadge(d.run.status),
+        ),
+      ),
+    );
     const rows: HTMLElement[] = [];
     for (const k of keys) {
       const vals = runs.map((d) => configField(d.run.config, k));
       const differs = new Set(vals.map((v) => JSON.stringify(v))).size > 1;
       if (onlyDiff && !differs) continue;
-      rows.push(h('tr', { class: differs ? 'differs' : '', 'data-field': k }, h('th', {}, k), ...vals.map((v) => h('td', { class: 'num' }, num(v)))));
+      rows.push(
+        h(
+          'tr',
+          { class: differs ? 'differs' : '', 'data-field': k },
+          h('th', {}, k),
+          ...vals.map((v) => h('td', { class: 'num' }, num(v))),
+        ),
+      );
     }
     rows.push(h('tr', { class: 'group' }, h('th', { colspan: runs.length + 1 }, 'final')));
     for (const [k, label] of FINAL_ROWS) {
@@ -75,14 +120,20 @@ export const comparePage: PageFactory = (root, { query }) => {
             scale,
             runs: withData.map((d) => {
               const losses = lossRecord(d.losses);
-              return { value: d.run.id, id: d.run.id, snapshots: snapshotPoints(d.series), ...(losses ? { losses } : {}) };
+              return {
+                value: d.run.id,
+                id: d.run.id,
+                snapshots: snapshotPoints(d.series),
+                ...(losses ? { losses } : {}),
+              };
             }),
           }),
         ),
       );
     } else setChildren(training, h('p', { class: 'muted placeholder' }, 'No curves yet.'));
     const cells = details.map((d, i) => {
-      if (d instanceof Error) return h('div', { class: 'heatmap-cell' }, errorBox(d.message, `Cannot load run ${ids[i]}`));
+      if (d instanceof Error)
+        return h('div', { class: 'heatmap-cell' }, errorBox(d.message, `Cannot load run ${ids[i]}`));
       const cell = h('div', { class: 'heatmap-cell', 'data-run': d.run.id });
       const step = d.snapshots[d.snapshots.length - 1];
       if (step === undefined) {
@@ -90,7 +141,10 @@ export const comparePage: PageFactory = (root, { query }) => {
         return cell;
       }
       const per = panelWidth(heatRow, details.length);
-      const panel = heatmapPanel({ scale: runScale(d.run.config), ...heatmapSize(Math.min(d.run.config.k, 1024), Math.min(d.run.config.N, 512), per, 260) });
+      const panel = heatmapPanel({
+        scale: runScale(d.run.config),
+        ...heatmapSize(Math.min(d.run.config.k, 1024), Math.min(d.run.config.N, 512), per, 260),
+      });
       cell.append(panel.el);
       jobs.push(
         cachedSnapshot(d.run.id, step, isSettled(d.run))

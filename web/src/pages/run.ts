@@ -1,6 +1,13 @@
 // #/runs/ID: one run. Its loss curve and snapshot series, its configuration, and a slider over its
 // snapshots that redraws the SFA heat map, the biases and the metrics of the chosen snapshot.
-import { amplitudeResponse, biasPlot, fieldLabel, sweepRunData, trainingInput, trainingPlot } from '../../../src/figures/index.js';
+import {
+  amplitudeResponse,
+  biasPlot,
+  fieldLabel,
+  sweepRunData,
+  trainingInput,
+  trainingPlot,
+} from '../../../src/figures/index.js';
 import { api, cachedSnapshot, type RunDetail, type SnapshotResponse } from '../api.js';
 import { chartBox, draw, heatmapPanel } from '../charts.js';
 import { errorBox, h, metric, num, progressBar, setChildren, statusBadge, when } from '../dom.js';
@@ -40,7 +47,15 @@ export const runPage: PageFactory = (root, { path, query }) => {
   const runError = h('div', { 'data-testid': 'run-error' });
   const message = h('div');
   const training = chartBox('training-plot');
-  const slider = h('input', { type: 'range', min: 0, max: 0, step: 1, value: 0, 'data-testid': 'snapshot-slider', 'aria-label': 'snapshot' });
+  const slider = h('input', {
+    type: 'range',
+    min: 0,
+    max: 0,
+    step: 1,
+    value: 0,
+    'data-testid': 'snapshot-slider',
+    'aria-label': 'snapshot',
+  });
   const sliderLabel = h('span', { class: 'slider-label', 'data-testid': 'snapshot-label' }, '–');
   const snapMetrics = h('table', { class: 'kv', 'data-testid': 'snapshot-metrics' });
   const snapError = h('div');
@@ -56,7 +71,12 @@ export const runPage: PageFactory = (root, { path, query }) => {
     h('h2', {}, 'Snapshot'),
     h('div', { class: 'slider-row' }, h('label', {}, 'snapshot'), slider, sliderLabel),
     snapError,
-    h('div', { class: 'snapshot-grid' }, heatHost, h('div', { class: 'side' }, h('h3', {}, 'Metrics at this snapshot'), snapMetrics, biasBox)),
+    h(
+      'div',
+      { class: 'snapshot-grid' },
+      heatHost,
+      h('div', { class: 'side' }, h('h3', {}, 'Metrics at this snapshot'), snapMetrics, biasBox),
+    ),
     amplitudeBox,
   );
   // The body shows once the run has loaded (a missing run shows only its error).
@@ -67,9 +87,20 @@ export const runPage: PageFactory = (root, { path, query }) => {
     runError,
     h('section', {}, h('h2', {}, 'Training'), training),
     snapshotSection,
-    h('section', { class: 'two-up tables' }, h('div', {}, h('h2', {}, 'Configuration'), configTable), h('div', {}, h('h2', {}, 'Final'), finalTable)),
+    h(
+      'section',
+      { class: 'two-up tables' },
+      h('div', {}, h('h2', {}, 'Configuration'), configTable),
+      h('div', {}, h('h2', {}, 'Final'), finalTable),
+    ),
   );
-  setChildren(root, h('p', { class: 'crumbs' }, h('a', { href: '#/runs' }, 'Runs'), ' / ', id), h('div', { class: 'page-head' }, title), message, body);
+  setChildren(
+    root,
+    h('p', { class: 'crumbs' }, h('a', { href: '#/runs' }, 'Runs'), ' / ', id),
+    h('div', { class: 'page-head' }, title),
+    message,
+    body,
+  );
   setChildren(message, h('p', { class: 'muted' }, 'Loading…'));
 
   const steps = (): number[] => detail?.snapshots ?? [];
@@ -122,14 +153,29 @@ export const runPage: PageFactory = (root, { path, query }) => {
     await Promise.all([
       panel.show(snap, `Single-feature activations after step ${snap.step}`),
       draw(biasBox, () =>
-        biasPlot({ scale, N: d.run.config.N, runs: [{ value: id, id, biases: snap.biases, mono: snap.metrics.monosemantic_neurons }], title: `Biases after step ${snap.step}`, width: 380, height: 180 }),
+        biasPlot({
+          scale,
+          N: d.run.config.N,
+          runs: [{ value: id, id, biases: snap.biases, mono: snap.metrics.monosemantic_neurons }],
+          title: `Biases after step ${snap.step}`,
+          width: 380,
+          height: 180,
+        }),
       ),
-      draw(amplitudeBox, () => amplitudeResponse({ scale, title: `Amplitude response after step ${snap.step}`, panels: [{ ...snap.amplitude, title: `run ${id}` }] })),
+      draw(amplitudeBox, () =>
+        amplitudeResponse({
+          scale,
+          title: `Amplitude response after step ${snap.step}`,
+          panels: [{ ...snap.amplitude, title: `run ${id}` }],
+        }),
+      ),
     ]);
     if (seq !== loadSeq) return;
     const rows = Object.entries(snap.metrics)
       .filter(([, v]) => typeof v === 'number' || typeof v === 'string')
-      .map(([k, v]) => h('tr', {}, h('th', {}, METRIC_LABELS[k] ?? k.replace(/_/g, ' ')), h('td', { class: 'num' }, metric(v, 4))));
+      .map(([k, v]) =>
+        h('tr', {}, h('th', {}, METRIC_LABELS[k] ?? k.replace(/_/g, ' ')), h('td', { class: 'num' }, metric(v, 4))),
+      );
     rows.unshift(h('tr', {}, h('th', {}, 'step'), h('td', { class: 'num' }, String(snap.step))));
     setChildren(snapMetrics, rows);
     snapshotSection.classList.remove('loading');
@@ -140,12 +186,24 @@ export const runPage: PageFactory = (root, { path, query }) => {
     const r = d.run;
     const parts: (Node | string)[] = [statusBadge(r.status)];
     if (r.status === 'running' && r.progress) {
-      parts.push(progressBar(r.progress.steps ? r.progress.step / r.progress.steps : 0, `step ${r.progress.step} / ${r.progress.steps}`));
+      parts.push(
+        progressBar(
+          r.progress.steps ? r.progress.step / r.progress.steps : 0,
+          `step ${r.progress.step} / ${r.progress.steps}`,
+        ),
+      );
       if (r.progress.loss != null) parts.push(h('span', {}, `loss ${metric(r.progress.loss, 4)}`));
     }
     parts.push(h('span', { class: 'chip' }, `scale: ${runScale(r.config)}`));
-    for (const s of d.sweeps ?? []) parts.push(h('span', { class: 'chip' }, 'sweep ', h('a', { href: sweepHref(s) }, s)));
-    parts.push(h('span', { class: 'muted' }, `created ${when(r.created_at)}${r.finished_at ? ` · finished ${when(r.finished_at)}` : ''}`));
+    for (const s of d.sweeps ?? [])
+      parts.push(h('span', { class: 'chip' }, 'sweep ', h('a', { href: sweepHref(s) }, s)));
+    parts.push(
+      h(
+        'span',
+        { class: 'muted' },
+        `created ${when(r.created_at)}${r.finished_at ? ` · finished ${when(r.finished_at)}` : ''}`,
+      ),
+    );
     setChildren(headInfo, h('div', { class: 'meta-row' }, ...parts));
     setChildren(runError, d.error ? errorBox(d.error, 'This run cannot be read') : null);
   }
@@ -154,7 +212,9 @@ export const runPage: PageFactory = (root, { path, query }) => {
     const c = d.run.config;
     setChildren(
       configTable,
-      Object.keys(c).map((k) => h('tr', {}, h('th', { title: fieldLabel(k) }, k), h('td', { class: 'num' }, num(configField(c, k))))),
+      Object.keys(c).map((k) =>
+        h('tr', {}, h('th', { title: fieldLabel(k) }, k), h('td', { class: 'num' }, num(configField(c, k)))),
+      ),
     );
     const f = d.run.final;
     setChildren(
@@ -162,7 +222,14 @@ export const runPage: PageFactory = (root, { path, query }) => {
       f
         ? Object.entries(FINAL_LABELS)
             .filter(([k]) => k in f)
-            .map(([k, label]) => h('tr', {}, h('th', {}, label), h('td', { class: 'num' }, metric((f as unknown as Record<string, unknown>)[k], 4))))
+            .map(([k, label]) =>
+              h(
+                'tr',
+                {},
+                h('th', {}, label),
+                h('td', { class: 'num' }, metric((f as unknown as Record<string, unknown>)[k], 4)),
+              ),
+            )
         : h('tr', {}, h('td', { class: 'muted' }, r0(d))),
     );
   }
@@ -171,15 +238,43 @@ export const runPage: PageFactory = (root, { path, query }) => {
   async function renderTraining(d: RunDetail): Promise<void> {
     const r = d.run;
     if (!r.final || !d.losses || !d.series || d.zero_output_loss === null) {
-      setChildren(training, h('p', { class: 'muted placeholder' }, r.status === 'running' ? 'Training: the curves appear when the run has finished.' : d.error ? 'Not available: the run\'s files cannot be read.' : 'No loss or snapshots recorded.'));
+      setChildren(
+        training,
+        h(
+          'p',
+          { class: 'muted placeholder' },
+          r.status === 'running'
+            ? 'Training: the curves appear when the run has finished.'
+            : d.error
+              ? "Not available: the run's files cannot be read."
+              : 'No loss or snapshots recorded.',
+        ),
+      );
       return;
     }
     // A run is drawn as a sweep of one, through the same function as the sweep page and the report.
-    const run = sweepRunData({ id, point: 0, values: {}, summary: r.final, config: r.config, series: d.series, losses: d.losses, biases: null, zero_output_loss: d.zero_output_loss });
-    const input = trainingInput({ name: id, batch: null, scale: runScale(r.config), fixed: {}, variables: [], points: [], runs: [run] });
+    const run = sweepRunData({
+      id,
+      point: 0,
+      values: {},
+      summary: r.final,
+      config: r.config,
+      series: d.series,
+      losses: d.losses,
+      biases: null,
+      zero_output_loss: d.zero_output_loss,
+    });
+    const input = trainingInput({
+      name: id,
+      batch: null,
+      scale: runScale(r.config),
+      fixed: {},
+      variables: [],
+      points: [],
+      runs: [run],
+    });
     await draw(training, () => trainingPlot({ ...input, sweep: undefined }));
   }
-
 
   const redraw = redrawOnChange({ load: () => api.run(id), draw: render, message, title: `Cannot load run ${id}` });
   async function refresh(): Promise<void> {

@@ -22,7 +22,8 @@ const cfg = (field: string, label: string, title?: string, numeric = true): Colu
   cell: (r) => num(configField(r.config, field)),
 });
 
-const liveLoss = (r: RunRow): number | null => r.final?.data_loss ?? (r.status === 'running' ? (r.progress?.loss ?? null) : null);
+const liveLoss = (r: RunRow): number | null =>
+  r.final?.data_loss ?? (r.status === 'running' ? (r.progress?.loss ?? null) : null);
 
 const COLUMNS: Column[] = [
   { key: 'id', label: 'id', value: (r) => r.id, cell: (r) => h('a', { href: runHref(r.id), class: 'mono' }, r.id) },
@@ -57,7 +58,15 @@ const COLUMNS: Column[] = [
     title: 'batch size × training steps',
     numeric: true,
     value: (r) => r.config.log2_batch_size + r.config.log2_training_steps + r.config.log2_batch_size / 100,
-    cell: (r) => h('span', { title: shortScale(r.config) }, '2', h('sup', {}, String(r.config.log2_batch_size)), ' × 2', h('sup', {}, String(r.config.log2_training_steps))),
+    cell: (r) =>
+      h(
+        'span',
+        { title: shortScale(r.config) },
+        '2',
+        h('sup', {}, String(r.config.log2_batch_size)),
+        ' × 2',
+        h('sup', {}, String(r.config.log2_training_steps)),
+      ),
   },
   {
     key: 'loss',
@@ -125,7 +134,11 @@ function compareValues(a: number | string | null, b: number | string | null): nu
 export const runsPage: PageFactory = (root) => {
   let runs: RunRow[] = [];
   const count = h('span', { class: 'muted', 'data-testid': 'runs-count' });
-  const compareBtn = h('button', { type: 'button', class: 'primary', 'data-testid': 'compare-button', disabled: true }, 'Compare');
+  const compareBtn = h(
+    'button',
+    { type: 'button', class: 'primary', 'data-testid': 'compare-button', disabled: true },
+    'Compare',
+  );
   const clearBtn = h('button', { type: 'button', class: 'link' }, 'clear selection');
   const filter = h('input', {
     type: 'search',
@@ -235,7 +248,13 @@ export const runsPage: PageFactory = (root) => {
         h(
           'tr',
           { class: 'empty' },
-          h('td', { colspan: COLUMNS.length + 1 }, runs.length ? 'No run matches the filter.' : 'No runs yet: train one with `npx toymodels train` or a sweep.'),
+          h(
+            'td',
+            { colspan: COLUMNS.length + 1 },
+            runs.length
+              ? 'No run matches the filter.'
+              : 'No runs yet: train one with `npx toymodels train` or a sweep.',
+          ),
         ),
       );
     }
@@ -257,7 +276,8 @@ export const runsPage: PageFactory = (root) => {
     load: api.runs,
     message,
     title: 'Cannot load the runs',
-    notice: (res) => (res.store?.message ? h('div', { class: 'notice', 'data-testid': 'store-message' }, res.store.message) : null),
+    notice: (res) =>
+      res.store?.message ? h('div', { class: 'notice', 'data-testid': 'store-message' }, res.store.message) : null,
     key: (res) => res.runs,
     draw: (res) => {
       runs = res.runs;

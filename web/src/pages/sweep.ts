@@ -33,7 +33,16 @@ import {
 import { api, cachedSnapshot, type SweepDetail, type SweepPoint } from '../api.js';
 import { chartBox, draw, heatmapPanel, type HeatmapPanel } from '../charts.js';
 import { errorBox, h, metric, progressBar, setChildren, statusBadge } from '../dom.js';
-import { heatmapSize, isSettled, mentions, panelWidth, pointTitle, runHref, redrawOnChange, type PageFactory } from '../util.js';
+import {
+  heatmapSize,
+  isSettled,
+  mentions,
+  panelWidth,
+  pointTitle,
+  runHref,
+  redrawOnChange,
+  type PageFactory,
+} from '../util.js';
 
 /** Picked heat-map runs per sweep, kept while the app is open. */
 const picked = new Map<string, Set<string>>();
@@ -88,13 +97,20 @@ export const sweepPage: PageFactory = (root, { path }) => {
     h('section', {}, h('h2', {}, 'Single-feature activations'), heatNote, heatmaps),
     h('section', {}, h('h2', {}, 'Amplitude response'), amplitude),
   );
-  setChildren(root, h('p', { class: 'crumbs' }, h('a', { href: '#/sweeps' }, 'Sweeps'), ' / ', name), head, message, body);
+  setChildren(
+    root,
+    h('p', { class: 'crumbs' }, h('a', { href: '#/sweeps' }, 'Sweeps'), ' / ', name),
+    head,
+    message,
+    body,
+  );
   setChildren(message, h('p', { class: 'muted' }, 'Loading…'));
 
   /** Runs whose files the server could not read: no heat map for them. */
   const unreadable = (d: SweepDetail): Set<string> => new Set((d.errors ?? []).map((e) => e.id));
   const runData = (id: string | undefined): SweepRunData | undefined => data?.runs.find((r) => r.id === id);
-  const drawable = (d: SweepDetail, p: SweepPoint): boolean => !!p.run && p.run.status === 'finished' && !unreadable(d).has(p.run.id) && !!runData(p.run.id);
+  const drawable = (d: SweepDetail, p: SweepPoint): boolean =>
+    !!p.run && p.run.status === 'finished' && !unreadable(d).has(p.run.id) && !!runData(p.run.id);
 
   const pickedSet = (): Set<string> => {
     let s = picked.get(name);
@@ -117,7 +133,14 @@ export const sweepPage: PageFactory = (root, { path }) => {
     const total = d.points.length;
     const fixed = Object.entries(d.fixed)
       .filter(([k]) => !d.variables.some((v) => v.field === k))
-      .map(([k, v]) => h('span', { class: 'chip' }, h('span', { class: 'field' }, k), ` = ${typeof v === 'number' ? formatValue(v) : String(v)}`));
+      .map(([k, v]) =>
+        h(
+          'span',
+          { class: 'chip' },
+          h('span', { class: 'field' }, k),
+          ` = ${typeof v === 'number' ? formatValue(v) : String(v)}`,
+        ),
+      );
     setChildren(
       meta,
       h(
@@ -125,9 +148,25 @@ export const sweepPage: PageFactory = (root, { path }) => {
         { class: 'meta-row' },
         d.batch ? h('span', { class: 'chip batch' }, `batch ${d.batch}`) : null,
         h('span', {}, progressBar(total ? (finished + diverged) / total : 0, `${finished + diverged} / ${total} runs`)),
-        h('span', { class: 'muted' }, `${finished} finished (${never} never learned) · ${diverged} diverged · ${running} running`),
+        h(
+          'span',
+          { class: 'muted' },
+          `${finished} finished (${never} never learned) · ${diverged} diverged · ${running} running`,
+        ),
       ),
-      h('div', { class: 'meta-row' }, h('span', { class: 'muted' }, 'swept: '), ...d.variables.map((v) => h('span', { class: 'chip swept' }, h('span', { class: 'field' }, v.field), ` ∈ {${v.values.map(formatValue).join(', ')}}`))),
+      h(
+        'div',
+        { class: 'meta-row' },
+        h('span', { class: 'muted' }, 'swept: '),
+        ...d.variables.map((v) =>
+          h(
+            'span',
+            { class: 'chip swept' },
+            h('span', { class: 'field' }, v.field),
+            ` ∈ {${v.values.map(formatValue).join(', ')}}`,
+          ),
+        ),
+      ),
       fixed.length ? h('div', { class: 'meta-row' }, h('span', { class: 'muted' }, 'fixed: '), ...fixed) : null,
       ...(d.errors ?? []).map((e) => errorBox(e.error, `Run ${e.id} (point ${e.point}) cannot be read`)),
     );
@@ -159,7 +198,12 @@ export const sweepPage: PageFactory = (root, { path }) => {
       const r = p.run;
       const rd = runData(r?.id);
       const f = rd ? finalMeasures(rd) : undefined;
-      const box = h('input', { type: 'checkbox', 'aria-label': `heat map of ${pointTitle(d.variables, p.values)}`, checked: !!r && sel.has(r.id), disabled: !drawable(d, p) });
+      const box = h('input', {
+        type: 'checkbox',
+        'aria-label': `heat map of ${pointTitle(d.variables, p.values)}`,
+        checked: !!r && sel.has(r.id),
+        disabled: !drawable(d, p),
+      });
       box.addEventListener('change', () => {
         if (!r) return;
         const s = pickedSet();
@@ -170,22 +214,46 @@ export const sweepPage: PageFactory = (root, { path }) => {
       });
       let status: Node | string = 'not started';
       if (r) {
-        status = h('span', { class: 'status-cell' }, statusBadge(f?.mark === 'never-learned' ? 'never learned' : r.status));
-        if (unreadable(d).has(r.id)) (status as HTMLElement).append(h('span', { class: 'badge status-diverged', title: 'its files cannot be read (see above)' }, 'unreadable'));
-        if (r.status === 'running' && r.progress) (status as HTMLElement).append(progressBar(r.progress.steps ? r.progress.step / r.progress.steps : 0, `${r.progress.step} / ${r.progress.steps}`));
+        status = h(
+          'span',
+          { class: 'status-cell' },
+          statusBadge(f?.mark === 'never-learned' ? 'never learned' : r.status),
+        );
+        if (unreadable(d).has(r.id))
+          (status as HTMLElement).append(
+            h('span', { class: 'badge status-diverged', title: 'its files cannot be read (see above)' }, 'unreadable'),
+          );
+        if (r.status === 'running' && r.progress)
+          (status as HTMLElement).append(
+            progressBar(
+              r.progress.steps ? r.progress.step / r.progress.steps : 0,
+              `${r.progress.step} / ${r.progress.steps}`,
+            ),
+          );
       }
       const snap = f?.snapshot;
       const live = r?.status === 'running' ? r.progress?.loss : null;
       return h(
         'tr',
-        { 'data-point': p.point, class: r ? `row-${f?.mark === 'never-learned' ? 'never-learned' : r.status}` : 'row-missing' },
+        {
+          'data-point': p.point,
+          class: r ? `row-${f?.mark === 'never-learned' ? 'never-learned' : r.status}` : 'row-missing',
+        },
         h('td', { class: 'select' }, box),
         ...d.variables.map((v) => h('td', { class: 'num' }, formatValue(p.values[v.field] ?? '?'))),
         h('td', {}, status),
-        h('td', { class: 'num' }, f ? pm(f.loss.last8) : live != null ? h('i', { class: 'muted' }, metric(live, 4)) : '–'),
+        h(
+          'td',
+          { class: 'num' },
+          f ? pm(f.loss.last8) : live != null ? h('i', { class: 'muted' }, metric(live, 4)) : '–',
+        ),
         h('td', { class: 'num' }, f ? pm(f.loss.last64) : '–'),
         h('td', { class: 'num' }, metric(snap?.monosemantic_per_feature)),
-        h('td', { class: 'num' }, snap?.features_covered !== undefined && rd ? `${snap.features_covered} / ${rd.config.N}` : '–'),
+        h(
+          'td',
+          { class: 'num' },
+          snap?.features_covered !== undefined && rd ? `${snap.features_covered} / ${rd.config.N}` : '–',
+        ),
         h('td', { class: 'num' }, metric(snap?.monosemantic_per_neuron)),
         h('td', { class: 'num' }, snap ? String(snap.dead_neurons) : '–'),
         h('td', { class: 'num' }, metric(snap?.mean_bias)),
@@ -196,7 +264,12 @@ export const sweepPage: PageFactory = (root, { path }) => {
   }
 
   /** Draws a figure from its input, or says why there is none. */
-  function figure<T>(el: HTMLElement, input: T | undefined, spec: (input: T) => ReturnType<Parameters<typeof draw>[1]>, none: string): Promise<unknown> {
+  function figure<T>(
+    el: HTMLElement,
+    input: T | undefined,
+    spec: (input: T) => ReturnType<Parameters<typeof draw>[1]>,
+    none: string,
+  ): Promise<unknown> {
     if (input === undefined) {
       setChildren(el, h('p', { class: 'muted placeholder' }, none));
       return Promise.resolve();
@@ -211,9 +284,18 @@ export const sweepPage: PageFactory = (root, { path }) => {
     nOverK.hidden = !sd.variables.some((v) => v.field === 'k');
     await Promise.all([
       figure(training, sd.runs.length ? trainingInput(sd) : undefined, trainingPlot, `Training: ${none}`),
-      figure(mono, monoVsSweepInput(sd), monoVsSweep, sd.variables.length > 1 ? 'Monosemanticity against the swept value: see the grid below.' : `Monosemanticity against the swept value: ${none}`),
+      figure(
+        mono,
+        monoVsSweepInput(sd),
+        monoVsSweep,
+        sd.variables.length > 1
+          ? 'Monosemanticity against the swept value: see the grid below.'
+          : `Monosemanticity against the swept value: ${none}`,
+      ),
       figure(scatter, lossVsMonoInput([sd]), lossVsMono, `Loss against monosemanticity: ${none}`),
-      nOverK.hidden ? Promise.resolve() : figure(nOverK, monoVsNOverKInput(sd), monoVsNOverK, `Monosemantic neurons per neuron against N/k: ${none}`),
+      nOverK.hidden
+        ? Promise.resolve()
+        : figure(nOverK, monoVsNOverKInput(sd), monoVsNOverK, `Monosemantic neurons per neuron against N/k: ${none}`),
       figure(bias, biasPlotInput(sd), biasPlot, `Biases: ${none}`),
       grids ? figure(grid, grids, gridHeatmap, '') : Promise.resolve(),
     ]);
@@ -237,7 +319,8 @@ export const sweepPage: PageFactory = (root, { path }) => {
       }
     }
     const maxW = panelWidth(heatmaps, chosen.length);
-    const sizeFor = (k: number, n: number) => heatmapSize(Math.min(k, HEATMAP_MAX_NEURONS), Math.min(n, HEATMAP_MAX_FEATURES), maxW, 260);
+    const sizeFor = (k: number, n: number) =>
+      heatmapSize(Math.min(k, HEATMAP_MAX_NEURONS), Math.min(n, HEATMAP_MAX_FEATURES), maxW, 260);
     const snapshots = await Promise.all(
       chosen.map(async (p) => {
         const run = runData(p.run!.id)!;
@@ -270,7 +353,12 @@ export const sweepPage: PageFactory = (root, { path }) => {
     const loaded = snapshots.filter((s) => s !== undefined);
     await figure(
       amplitude,
-      loaded.length ? { scale: d.scale, panels: loaded.map(({ run, snap }) => ({ ...snap.amplitude, title: titleOf(run), mark: runMark(run) })) } : undefined,
+      loaded.length
+        ? {
+            scale: d.scale,
+            panels: loaded.map(({ run, snap }) => ({ ...snap.amplitude, title: titleOf(run), mark: runMark(run) })),
+          }
+        : undefined,
       amplitudeResponse,
       'Pick runs in the table to see their amplitude responses.',
     );
@@ -282,7 +370,12 @@ export const sweepPage: PageFactory = (root, { path }) => {
     await redraw();
   }
 
-  const redraw = redrawOnChange({ load: () => api.sweep(name), draw: render, message, title: `Cannot load sweep ${name}` });
+  const redraw = redrawOnChange({
+    load: () => api.sweep(name),
+    draw: render,
+    message,
+    title: `Cannot load sweep ${name}`,
+  });
   async function render(d: SweepDetail): Promise<void> {
     detail = d;
     data = sweepData(d);

@@ -19,7 +19,13 @@ export const sweepsPage: PageFactory = (root) => {
         h(
           'thead',
           {},
-          h('tr', {}, ...['name', 'batch', 'scale', 'swept', 'runs', 'diverged', 'running', 'created'].map((c, i) => h('th', { class: i >= 4 && i < 7 ? 'num' : '' }, c))),
+          h(
+            'tr',
+            {},
+            ...['name', 'batch', 'scale', 'swept', 'runs', 'diverged', 'running', 'created'].map((c, i) =>
+              h('th', { class: i >= 4 && i < 7 ? 'num' : '' }, c),
+            ),
+          ),
         ),
         tbody,
       ),
@@ -32,17 +38,31 @@ export const sweepsPage: PageFactory = (root) => {
       return h(
         'tr',
         { 'data-name': s.name },
-        h('td', {}, h('a', { href: sweepHref(s.name) }, s.name), s.error ? h('div', { class: 'warn small' }, s.error) : null),
+        h(
+          'td',
+          {},
+          h('a', { href: sweepHref(s.name) }, s.name),
+          s.error ? h('div', { class: 'warn small' }, s.error) : null,
+        ),
         h('td', {}, s.batch ?? '–'),
         h('td', {}, s.scale),
-        h('td', {}, ...s.variables.map((v) => h('div', {}, h('span', { class: 'field' }, v.field), ': ', valuesText(v.values, 6)))),
+        h(
+          'td',
+          {},
+          ...s.variables.map((v) =>
+            h('div', {}, h('span', { class: 'field' }, v.field), ': ', valuesText(v.values, 6)),
+          ),
+        ),
         h('td', { class: 'num' }, progressBar(s.total ? done / s.total : 0, `${done} / ${s.total}`)),
         h('td', { class: 'num' }, s.diverged ? h('span', { class: 'warn' }, String(s.diverged)) : '0'),
         h('td', { class: 'num' }, String(s.running)),
         h('td', { class: 'muted' }, when(s.created_at)),
       );
     });
-    if (!rows.length) rows.push(h('tr', { class: 'empty' }, h('td', { colspan: 8 }, 'No sweeps yet: see the catalogue for the commands.')));
+    if (!rows.length)
+      rows.push(
+        h('tr', { class: 'empty' }, h('td', { colspan: 8 }, 'No sweeps yet: see the catalogue for the commands.')),
+      );
     setChildren(tbody, rows);
   }
 
