@@ -7,8 +7,15 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { RunConfig } from '../src/config/schema.js';
 
-export const ORACLE = path.resolve(import.meta.dirname, '../../../shared/reference/torch_reference.py');
-export const FAST_PEER = path.resolve(import.meta.dirname, '../../../shared/reference/torch_fast.py');
+/** The references live in ../shared/reference beside the checkout; a copy of the checkout on another
+ * machine (the device tool's) carries them as shared/reference inside it. */
+const REFERENCE_DIR =
+  [
+    path.resolve(import.meta.dirname, '../../../shared/reference'),
+    path.resolve(import.meta.dirname, '../../shared/reference'),
+  ].find((dir) => existsSync(dir)) ?? path.resolve(import.meta.dirname, '../../../shared/reference');
+export const ORACLE = path.join(REFERENCE_DIR, 'torch_reference.py');
+export const FAST_PEER = path.join(REFERENCE_DIR, 'torch_fast.py');
 export const PYTHON = '/usr/bin/python3';
 
 export interface OracleResult {

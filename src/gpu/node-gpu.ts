@@ -1,6 +1,8 @@
 // Node's `navigator.gpu`: Dawn's Node binding from the `webgpu` package (its binary ships in the
 // package). Browsers have their own; nothing else in src/gpu/ imports this file.
 /// <reference types="@webgpu/types" />
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { create, globals } from 'webgpu';
 
 let gpu: GPU | undefined;
@@ -13,4 +15,19 @@ export function nodeGpu(): GPU {
   Object.assign(globalThis, globals);
   gpu = create([]);
   return gpu;
+}
+
+/**
+ * Whether Node gets a WebGPU adapter here, asked in a child process: where there is none, Dawn
+ * explains why on stderr (six lines for Mesa's lavapipe, which it refuses), and the user should
+ * see our one line instead. `name` describes the adapter.
+ */
+export function probeAdapter(): { ok: boolean; name: string } {
+  const script = fileURLToPath(new URL('./adapter-probe.js', import.meta.url));
+  const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 60_000 });
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as { ok: boolean; name: string };
+  } catch {
+    return { ok: false, name: '' };
+  }
 }

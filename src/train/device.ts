@@ -2,7 +2,7 @@
 // WebGPU provider (Dawn) runs on Vulkan, so a machine needs the Vulkan loader and a GPU driver.
 import ort from 'onnxruntime-node';
 import type { Device } from '../config/stored.js';
-import { GraphBuilder } from '../graph/builder.js';
+import { probeAdapter } from '../gpu/node-gpu.js';
 
 export type { Device };
 
@@ -72,11 +72,19 @@ export async function createSession(
   }
 }
 
-/** Fails fast with a DeviceError when the device cannot run a graph here, before any run starts. */
+/**
+ * Fails fast with a DeviceError when the device cannot train here, before any run starts. WebGPU
+ * needs an adapter, which is asked for in a child process so that Dawn's own account of why there
+ * is none never reaches the user's terminal.
+ */
 export async function ensureDevice(device: Device): Promise<void> {
   if (device === 'cpu') return;
-  const b = new GraphBuilder('float32');
-  b.output(b.node('Add', [b.input('x', [1]), b.scalar(1)]), 'y', [1]);
-  const session = await createSession(b.encode('probe'), device, 1);
-  await session.release();
+  checkVulkanLoader();
+  const adapter = probeAdapter();
+  if (!adapter.ok) {
+    throw new DeviceError(
+      device,
+      'no WebGPU adapter was found (it needs a GPU with Vulkan drivers on Linux or Windows, Metal on macOS, or D3D12 on Windows)',
+    );
+  }
 }

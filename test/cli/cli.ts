@@ -7,8 +7,13 @@ import { expect } from 'vitest';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/toymodels.js');
 
-export function toymodels(args: string[], opts: { cwd?: string } = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: opts.cwd, timeout: 120_000 });
+export function toymodels(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    cwd: opts.cwd,
+    timeout: 120_000,
+    env: opts.env && { ...process.env, ...opts.env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -31,9 +36,9 @@ export const SMALL = [
 ];
 
 /** Bad input: exit 2, nothing on stdout, one line on stderr matching `message`, no store created. */
-export function expectUsageError(args: string[], message: RegExp): void {
+export function expectUsageError(args: string[], message: RegExp, env?: Record<string, string>): void {
   const cwd = tempDir();
-  const r = toymodels(args, { cwd });
+  const r = toymodels(args, { cwd, env });
   expect(r.code).toBe(2);
   expect(r.stdout).toBe('');
   const lines = r.stderr.trim().split('\n');
