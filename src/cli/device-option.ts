@@ -9,7 +9,7 @@ export function addDeviceOption(cmd: Command): Command {
   return cmd.addOption(
     new Option(
       '--device <name>',
-      `where the graphs run: ${DEVICES.join(' or ')} (WebGPU runs on Vulkan: needs libvulkan1 and a GPU driver)`,
+      'where runs train: cpu (the ONNX graphs on ONNX Runtime) or webgpu (our WGSL kernels on a GPU, through Vulkan, Metal or D3D12)',
     ).default('cpu'),
   );
 }

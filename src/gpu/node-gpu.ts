@@ -4,8 +4,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { create, globals } from 'webgpu';
+import { requestGpuDevice } from './device.js';
 
 let gpu: GPU | undefined;
+let device: Promise<GPUDevice> | undefined;
 
 /** The process's one GPU object. Dawn's Vulkan loader complains on stderr when XDG_RUNTIME_DIR is
  * unset (a bare container, CI), though nothing it does needs the folder. */
@@ -15,6 +17,14 @@ export function nodeGpu(): GPU {
   Object.assign(globalThis, globals);
   gpu = create([]);
   return gpu;
+}
+
+/** The process's one device, shared by every engine it creates (a training process trains many
+ * groups of runs one after another). */
+export function nodeGpuDevice(): Promise<GPUDevice> {
+  device ??= requestGpuDevice(nodeGpu());
+  device.catch(() => (device = undefined));
+  return device;
 }
 
 /**

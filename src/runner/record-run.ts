@@ -6,7 +6,7 @@ import { monosemanticity } from '../analysis/snapshot.js';
 import type { RunStore } from '../store/run-store.js';
 import type { RunSummary, StoredRunConfig, SweepLink } from '../store/types.js';
 import type { Device } from '../config/stored.js';
-import { trainTogether, type Progress, type TrainResult } from '../train/loop.js';
+import { engineName, trainTogether, type Progress, type TrainResult } from '../train/loop.js';
 
 /** SPEC.md's final data loss: the mean of the last 8 recorded losses. */
 export function finalDataLoss(losses: number[]): number {
@@ -55,6 +55,7 @@ export async function trainTogetherAndRecord(
     ...r.config,
     threads: opts.threads,
     device,
+    engine: engineName(device),
     together: runs.length,
     version: PACKAGE_VERSION,
   }));

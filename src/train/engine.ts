@@ -8,15 +8,18 @@
 export type CarriedState = Record<string, Float32Array>;
 
 export interface Engine {
+  /** Whether the engine draws its own samples: then the loop passes no `v` to `run`. */
+  readonly drawsSamples: boolean;
   /**
    * Trains steps first .. first + K - 1 of every run on `v` (R x K x B x N: each run's K batches
-   * back to back) and returns the data losses (K x R), each computed before its step's update.
-   * The engine derives each step's learning rate, bias decay and step number from the runs'
-   * configurations and the step index.
+   * back to back), or on samples it draws itself when `v` is absent, and returns the data losses
+   * (K x R), each computed before its step's update. The engine derives each step's learning rate,
+   * bias decay and step number from the runs' configurations and the step index.
    */
-  run(first: number, K: number, v: Float32Array): Promise<Float32Array>;
-  /** The current carried tensors. The arrays belong to the engine: valid until the next `run` or `write`. */
-  read(): CarriedState;
+  run(first: number, K: number, v?: Float32Array): Promise<Float32Array>;
+  /** The current carried tensors (async: a GPU engine reads them back). The arrays belong to the
+   * engine: valid until the next `run` or `write`. */
+  read(): Promise<CarriedState>;
   /** Replaces the carried tensors named in `state` (each of the full stacked size). */
   write(state: CarriedState): void;
   release(): Promise<void>;

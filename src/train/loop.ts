@@ -1,10 +1,15 @@
 // The training loop, top to bottom: embeddings and initial parameters from each run's one seeded
-// generator, then for each chunk of steps fresh batches, one engine call (forward, backward,
-// update, bias decay for every step of the chunk), and the records SPEC.md asks for.
+// generator, then for each chunk of steps fresh batches (unless the engine draws its own), one
+// engine call (forward, backward, update, bias decay for every step of the chunk), and the records
+// SPEC.md asks for.
+/// <reference types="@webgpu/types" />
 import { batchSize, trainingSteps, type RunConfig } from '../config/schema.js';
+import type { EngineName } from '../config/stored.js';
+import { nodeGpuDevice } from '../gpu/node-gpu.js';
+import { WgslEngine } from '../gpu/wgsl-engine.js';
 import { PARAM_NAMES, type Embeddings, type StepLoop } from '../graph/step.js';
-import type { Device } from './device.js';
-import type { Engine } from './engine.js';
+import { DeviceError, type Device } from './device.js';
+import type { CarriedState, Engine } from './engine.js';
 import type { Params } from './init.js';
 import { OrtEngine } from './ort-engine.js';
 import { RunInputs } from './run-inputs.js';
@@ -87,11 +92,34 @@ class RunState {
   }
 }
 
-/** The default engine: the step graphs on ORT. ORT's WebGPU provider has no Scan kernel, so there
- * each chunk's steps are written out, a model per chunk length, all built before training starts. */
-function ortEngine(opts: TrainOptions): NonNullable<TrainOptions['engine']> {
+/** The step graphs on ORT. ORT's WebGPU provider has no Scan kernel, so there each chunk's steps are
+ * written out, a model per chunk length, all built before training starts (the benchmarks compare
+ * that path with our own WebGPU engine). */
+export function ortEngine(opts: TrainOptions): NonNullable<TrainOptions['engine']> {
   const loop = opts.stepLoop ?? (opts.device === 'webgpu' ? 'unrolled' : 'scan');
-  return (cfgs, embeddings, lengths) => OrtEngine.create(cfgs, embeddings, { device: opts.device ?? 'cpu', threads: opts.threads, loop }, loop === 'scan' ? [CHUNK] : lengths);
+  return (cfgs, embeddings, lengths) =>
+    OrtEngine.create(
+      cfgs,
+      embeddings,
+      { device: opts.device ?? 'cpu', threads: opts.threads, loop },
+      loop === 'scan' ? [CHUNK] : lengths,
+    );
+}
+
+/** The engine `--device` names: the ONNX graphs on the CPU, our WGSL kernels on WebGPU. */
+export const engineName = (device: Device | undefined): EngineName => (device === 'webgpu' ? 'wgsl' : 'ort');
+
+function defaultEngine(opts: TrainOptions): NonNullable<TrainOptions['engine']> {
+  if (engineName(opts.device) === 'ort') return ortEngine(opts);
+  return async (cfgs, embeddings) => {
+    let device: GPUDevice;
+    try {
+      device = await nodeGpuDevice();
+    } catch (e) {
+      throw new DeviceError('webgpu', (e as Error).message);
+    }
+    return WgslEngine.create(device, cfgs, embeddings);
+  };
 }
 
 /** Trains one run. */
@@ -112,13 +140,12 @@ export async function trainTogether(cfgs: RunConfig[], opts: TrainOptions): Prom
   const runs = cfgs.map((c) => new RunState(c));
   const lengths = new Set<number>();
   for (let first = 0; first < T; first += chunkLength(first, T)) lengths.add(chunkLength(first, T));
-  const engine = await (opts.engine ?? ortEngine(opts))(
+  const engine = await (opts.engine ?? defaultEngine(opts))(
     cfgs,
     runs.map((r) => r.inputs.embeddings),
     lengths,
   );
-  const runParams = (i: number): Params => {
-    const state = engine.read();
+  const runParams = (state: CarriedState, i: number): Params => {
     return Object.fromEntries(
       PARAM_NAMES.map((p) => {
         const size = state[p]!.length / R;
@@ -126,9 +153,10 @@ export async function trainTogether(cfgs: RunConfig[], opts: TrainOptions): Prom
       }),
     ) as Params;
   };
-  // Each run's chunk of samples is one contiguous block that only its own sampler writes.
-  const v = new Float32Array(R * CHUNK * B * cfg.N);
-  const blocks = runs.map((_, i) => v.subarray(i * CHUNK * B * cfg.N, (i + 1) * CHUNK * B * cfg.N));
+  // Each run's chunk of samples is one contiguous block that only its own sampler writes (none when
+  // the engine draws its own: at the paper's batch a dense chunk of 16 runs would be 4 GiB).
+  const v = engine.drawsSamples ? undefined : new Float32Array(R * CHUNK * B * cfg.N);
+  const blocks = runs.map((_, i) => v?.subarray(i * CHUNK * B * cfg.N, (i + 1) * CHUNK * B * cfg.N));
   let start = 0;
   try {
     // Parameters start at each run's initial values (stacked along the run axis), moments at zero.
@@ -143,18 +171,20 @@ export async function trainTogether(cfgs: RunConfig[], opts: TrainOptions): Prom
       ),
     );
     start = performance.now();
-    for (let first = 0; first < T && runs.some((r) => r.running); ) {
+    for (let first = 0; first < T && runs.some((r) => r.running);) {
       const K = chunkLength(first, T);
       runs.forEach((r, i) => {
-        if (r.running) r.inputs.nextSamples(blocks[i]!, K * B);
+        if (r.running && blocks[i]) r.inputs.nextSamples(blocks[i], K * B);
       });
       // With K < CHUNK a run's block is still CHUNK batches long: the engine reads R x K x B x N
       // from the front, so compact the blocks when the chunk is short.
-      const input = K === CHUNK ? v : compactBlocks(v, R, K * B * cfg.N, CHUNK * B * cfg.N);
+      const input = !v || K === CHUNK ? v : compactBlocks(v, R, K * B * cfg.N, CHUNK * B * cfg.N);
       const chunkLosses = await engine.run(first, K, input);
       first += K;
-      runs.forEach((r, i) => {
-        if (!r.running) return;
+      // The carried tensors, read back once per chunk when a run snapshots or stops.
+      let state: CarriedState | undefined;
+      for (const [i, r] of runs.entries()) {
+        if (!r.running) continue;
         for (let j = 0; j < K; j++) {
           const step = first - K + j;
           const loss = chunkLosses[j * R + i]!;
@@ -168,9 +198,11 @@ export async function trainTogether(cfgs: RunConfig[], opts: TrainOptions): Prom
           }
         }
         r.stepsRun = first;
-        if (r.divergedAtStep === undefined && isSnapshotStep(first - 1)) r.snapshots.push({ step: first - 1, ...runParams(i) });
-        if (r.divergedAtStep !== undefined || first === T) r.params = runParams(i);
-      });
+        if (r.divergedAtStep === undefined && isSnapshotStep(first - 1)) {
+          r.snapshots.push({ step: first - 1, ...runParams((state ??= await engine.read()), i) });
+        }
+        if (r.divergedAtStep !== undefined || first === T) r.params = runParams((state ??= await engine.read()), i);
+      }
       // Progress follows the first run still training (they all advance together).
       const lead = runs.find((r) => r.running) ?? runs[0]!;
       opts.onProgress?.({ step: first, steps: T, loss: lead.losses.loss.at(-1)! });

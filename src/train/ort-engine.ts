@@ -17,6 +17,7 @@ export interface OrtEngineOptions {
 }
 
 export class OrtEngine implements Engine {
+  readonly drawsSamples = false;
   private readonly sessions = new Map<number, Promise<ort.InferenceSession>>();
   private carried: Record<string, ort.Tensor>;
   private readonly B: number;
@@ -29,13 +30,21 @@ export class OrtEngine implements Engine {
     this.B = batchSize(cfgs[0]!);
     // Optimiser state starts at zero; parameters are written by the caller.
     this.carried = Object.fromEntries(
-      carriedTensors(cfgs[0]!, cfgs.length).map(({ name, shape }) => [name, new ort.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)]),
+      carriedTensors(cfgs[0]!, cfgs.length).map(({ name, shape }) => [
+        name,
+        new ort.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape),
+      ]),
     );
   }
 
   /** An engine for runs that share `graphKey`, with the models for chunks of the given lengths
    * built and loaded up front (others are built when first run). */
-  static async create(cfgs: RunConfig[], embeddings: Embeddings[], opts: OrtEngineOptions, lengths: Iterable<number> = []): Promise<OrtEngine> {
+  static async create(
+    cfgs: RunConfig[],
+    embeddings: Embeddings[],
+    opts: OrtEngineOptions,
+    lengths: Iterable<number> = [],
+  ): Promise<OrtEngine> {
     const engine = new OrtEngine(cfgs, embeddings, opts);
     try {
       for (const K of lengths) await engine.session(K);
@@ -51,14 +60,18 @@ export class OrtEngine implements Engine {
     const key = this.opts.loop === 'scan' ? 0 : K;
     let s = this.sessions.get(key);
     if (!s) {
-      const model = this.opts.loop === 'scan' ? buildStepModel(this.cfgs, this.embeddings) : buildStepModel(this.cfgs, this.embeddings, { kind: 'unrolled', K });
+      const model =
+        this.opts.loop === 'scan'
+          ? buildStepModel(this.cfgs, this.embeddings)
+          : buildStepModel(this.cfgs, this.embeddings, { kind: 'unrolled', K });
       s = createSession(model, this.opts.device, this.opts.threads);
       this.sessions.set(key, s);
     }
     return s;
   }
 
-  async run(first: number, K: number, v: Float32Array): Promise<Float32Array> {
+  async run(first: number, K: number, v?: Float32Array): Promise<Float32Array> {
+    if (!v) throw new Error('the ORT engine draws no samples: pass them');
     const { cfgs, B } = this;
     const R = cfgs.length;
     const N = cfgs[0]!.N;
@@ -67,18 +80,26 @@ export class OrtEngine implements Engine {
       for (let j = 0; j < K; j++) cfgs.forEach((c, r) => (out[j * R + r] = f(c, first + j)));
       return new ort.Tensor('float32', out, [K, R]);
     };
-    const out = await (await this.session(K)).run({
+    const out = await (
+      await this.session(K)
+    ).run({
       v: new ort.Tensor('float32', v.subarray(0, R * K * B * N), [R, K, B, N]),
       lr: perStep(learningRate),
-      t: new ort.Tensor('float32', Float32Array.from({ length: K }, (_, j) => first + j + 1), [K]),
+      t: new ort.Tensor(
+        'float32',
+        Float32Array.from({ length: K }, (_, j) => first + j + 1),
+        [K],
+      ),
       bias_scale: perStep(biasScale),
       ...this.carried,
     });
-    this.carried = Object.fromEntries(Object.keys(this.carried).map((name) => [name, out[nextName(name)] as ort.Tensor]));
+    this.carried = Object.fromEntries(
+      Object.keys(this.carried).map((name) => [name, out[nextName(name)] as ort.Tensor]),
+    );
     return out.loss!.data as Float32Array;
   }
 
-  read(): CarriedState {
+  async read(): Promise<CarriedState> {
     return Object.fromEntries(Object.entries(this.carried).map(([name, t]) => [name, t.data as Float32Array]));
   }
 

@@ -22,7 +22,7 @@ describe('toymodels train', () => {
       'seconds',
     ]);
     expect(Object.keys(out.config).sort()).toEqual(
-      [...CONFIG_FIELDS, 'threads', 'device', 'together', 'version'].sort(),
+      [...CONFIG_FIELDS, 'threads', 'device', 'engine', 'together', 'version'].sort(),
     );
     expect(out.config).toMatchObject({
       N: 32,

@@ -57,13 +57,22 @@ export function lrAt(cfg: RunConfig, i: number): number {
   const T = 2 ** cfg.log2_training_steps;
   const base = cfg.learning_rate;
   let lr =
-    cfg.schedule === 'paper' ? (base * (1 + Math.cos((Math.PI * (i % 1024)) / 512))) / 2 : cfg.schedule === 'cosine' ? (base * (1 + Math.cos((Math.PI * i) / T))) / 2 : base;
+    cfg.schedule === 'paper'
+      ? (base * (1 + Math.cos((Math.PI * (i % 1024)) / 512))) / 2
+      : cfg.schedule === 'cosine'
+        ? (base * (1 + Math.cos((Math.PI * i) / T))) / 2
+        : base;
   if (i < cfg.warmup_steps) lr *= (i + 1) / cfg.warmup_steps;
   return lr;
 }
 
 /** The task's input x = E v (length m) and target of one sample v. */
-function sampleIO(cfg: RunConfig, E: Float64Array, F: Float64Array | undefined, v: Float64Array): { x: Float64Array; target: Float64Array } {
+function sampleIO(
+  cfg: RunConfig,
+  E: Float64Array,
+  F: Float64Array | undefined,
+  v: Float64Array,
+): { x: Float64Array; target: Float64Array } {
   const { N, m } = cfg;
   const embed = (M: Float64Array) => {
     const out = new Float64Array(m);
@@ -77,7 +86,13 @@ function sampleIO(cfg: RunConfig, E: Float64Array, F: Float64Array | undefined, 
 }
 
 /** Data loss (before the update) and the gradients of the total loss L + reg sum|h| / B. */
-export function lossAndGradients(cfg: RunConfig, p: RefState, E: Float64Array, F: Float64Array | undefined, batch: Float64Array) {
+export function lossAndGradients(
+  cfg: RunConfig,
+  p: RefState,
+  E: Float64Array,
+  F: Float64Array | undefined,
+  batch: Float64Array,
+) {
   const { N, m, k } = cfg;
   const out = cfg.task === 're-projector' ? m : N;
   const B = batch.length / N;
@@ -124,7 +139,14 @@ const norm = (a: Float64Array) => Math.sqrt(a.reduce((s, x) => s + x * x, 0));
  * Step i of a run on one batch (B x N): returns the data loss before the update and the state
  * after the update and the bias decay. `state` is not modified.
  */
-export function referenceStep(cfg: RunConfig, state: RefState, E: Float64Array, F: Float64Array | undefined, batch: Float64Array, i: number): { loss: number; state: RefState } {
+export function referenceStep(
+  cfg: RunConfig,
+  state: RefState,
+  E: Float64Array,
+  F: Float64Array | undefined,
+  batch: Float64Array,
+  i: number,
+): { loss: number; state: RefState } {
   const { loss, grads } = lossAndGradients(cfg, state, E, F, batch);
   const lr = lrAt(cfg, i);
   const next: RefState = { W1: state.W1.slice(), b1: state.b1.slice(), W2: state.W2.slice() };
@@ -162,6 +184,7 @@ export function referenceStep(cfg: RunConfig, state: RefState, E: Float64Array, 
     }
   }
   // Bias decay after the update, with the base learning rate, in the first half of the run only.
-  if (i < 2 ** cfg.log2_training_steps / 2) for (let n = 0; n < cfg.k; n++) next.b1[n] *= 1 - cfg.decay * cfg.learning_rate;
+  if (i < 2 ** cfg.log2_training_steps / 2)
+    for (let n = 0; n < cfg.k; n++) next.b1[n] *= 1 - cfg.decay * cfg.learning_rate;
   return { loss, state: next };
 }

@@ -9,6 +9,7 @@ import { RunInputs } from '../../src/train/run-inputs.js';
 
 /** Returns lossAt(run, step) for every step, and adds 1 to every parameter per step. */
 class ScriptedEngine implements Engine {
+  readonly drawsSamples = false;
   readonly calls: [number, number][] = [];
   private state: CarriedState = {};
   released = false;
@@ -25,7 +26,7 @@ class ScriptedEngine implements Engine {
     for (const t of Object.values(this.state)) for (let i = 0; i < t.length; i++) t[i]! += K;
     return out;
   }
-  read(): CarriedState {
+  async read(): Promise<CarriedState> {
     return this.state;
   }
   write(state: CarriedState): void {
