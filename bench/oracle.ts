@@ -16,7 +16,8 @@ const REFERENCE_DIR =
   ].find((dir) => existsSync(dir)) ?? path.resolve(import.meta.dirname, '../../../shared/reference');
 export const ORACLE = path.join(REFERENCE_DIR, 'torch_reference.py');
 export const FAST_PEER = path.join(REFERENCE_DIR, 'torch_fast.py');
-export const PYTHON = '/usr/bin/python3';
+/** Debian's python3 with python3-torch; TOYMODELS_PYTHON names another (a GPU machine's CUDA torch). */
+export const PYTHON = process.env.TOYMODELS_PYTHON ?? '/usr/bin/python3';
 
 export interface OracleResult {
   samples_per_second: number;
@@ -75,9 +76,9 @@ function referenceArgs(cfg: RunConfig): string[] {
   ].map(String);
 }
 
-function runReference(script: string, cfg: RunConfig): OracleResult {
+function runReference(script: string, cfg: RunConfig, extra: string[] = []): OracleResult {
   return JSON.parse(
-    execFileSync(PYTHON, [script, ...referenceArgs(cfg)], { encoding: 'utf8', maxBuffer: 1 << 28 }),
+    execFileSync(PYTHON, [script, ...referenceArgs(cfg), ...extra], { encoding: 'utf8', maxBuffer: 1 << 28 }),
   ) as OracleResult;
 }
 
@@ -85,7 +86,7 @@ export function runOracle(cfg: RunConfig): OracleResult {
   return runReference(ORACLE, cfg);
 }
 
-/** torch_fast.py with torch's default threading, as the oracle runs. */
-export function runFastPeer(cfg: RunConfig): OracleResult {
-  return runReference(FAST_PEER, cfg);
+/** torch_fast.py with torch's default threading, as the oracle runs; on a CUDA card with `device`. */
+export function runFastPeer(cfg: RunConfig, device: 'cpu' | 'cuda' = 'cpu'): OracleResult {
+  return runReference(FAST_PEER, cfg, device === 'cpu' ? [] : ['--device', device]);
 }

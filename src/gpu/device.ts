@@ -14,6 +14,8 @@ export async function requestGpuDevice(gpu: GPU): Promise<GPUDevice> {
     throw new GpuUnavailableError('no WebGPU adapter was found (a GPU with Vulkan, Metal or D3D12 drivers is needed)');
   const l = adapter.limits;
   return adapter.requestDevice({
+    // Timestamps time each kernel for the benchmark's roofline; training never needs them.
+    requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
     requiredLimits: {
       maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
       maxBufferSize: l.maxBufferSize,

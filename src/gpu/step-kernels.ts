@@ -24,9 +24,15 @@ export interface StepKernel {
   grid: [number, number, number];
   /** Whether it reads the sample lists (bound per sample source). */
   lists: boolean;
+  /** For the roofline (bench:gpu): what it computes, and its floating-point operations and the bytes
+   * it must move at the least (each operand read once, each result written once), all runs. */
+  name: string;
+  flops: number;
+  bytes: number;
 }
 
 function gemm(
+  name: string,
   L: EngineLayout,
   p: Product,
   a: Operand,
@@ -36,7 +42,8 @@ function gemm(
   step = false,
 ): StepKernel {
   const g: Gemm = { ...p, runs: L.runs, a, b, ...e, reduce, step };
-  return { kernel: gemmKernel(g), grid: gemmGrid(g), lists: false };
+  const cost = { flops: 2 * p.M * p.N * p.K * L.runs, bytes: 4 * (p.M * p.K + p.K * p.N + p.M * p.N) * L.runs };
+  return { kernel: gemmKernel(g), grid: gemmGrid(g), lists: false, name, ...cost };
 }
 
 /** An operand of `ld` floats a row, `rows` rows a run. */
@@ -81,12 +88,35 @@ export function stepKernels(cfg: RunConfig, L: EngineLayout): StepKernels {
     parts: PARAM_NAMES.map((p) => L.grads[p].parts),
   };
   const backward = backwardEpilogue(cfg.nonlinearity, shape);
+  // The first layer reads each sample's list and a column of E per listed feature, and writes x.
+  const firstCost = { flops: 2 * runs * B * capacity * m, bytes: 4 * runs * B * (2 * capacity + m) };
+  const params = PARAM_NAMES.reduce((n, p) => n + L.sizes[p], 0) * runs;
+  // The optimiser reads each gradient part and P (and M, V), and writes P (and M, V).
+  const moments = cfg.optimizer === 'sgd' ? 0 : 2;
+  const optimizerCost = {
+    flops: 15 * params,
+    bytes: 4 * (PARAM_NAMES.reduce((n, p) => n + L.grads[p].length, 0) + 2 * (1 + moments) * params),
+  };
   return {
     step: [
-      { kernel: firstLayerKernel(first), grid: firstLayerGrid(first), lists: true },
-      gemm(L, P.z, operand('X', true, m, B), operand('W1', true, m, k), forwardEpilogue(cfg.nonlinearity, shape)),
+      {
+        kernel: firstLayerKernel(first),
+        grid: firstLayerGrid(first),
+        lists: true,
+        name: 'first layer x = E v',
+        ...firstCost,
+      },
+      gemm(
+        'forward h = f(W1 x + b1)',
+        L,
+        P.z,
+        operand('X', true, m, B),
+        operand('W1', true, m, k),
+        forwardEpilogue(cfg.nonlinearity, shape),
+      ),
       {
         ...gemm(
+          'output y = W2 h, loss, dy',
           L,
           P.y,
           operand('H', true, k, B),
@@ -98,6 +128,7 @@ export function stepKernels(cfg: RunConfig, L: EngineLayout): StepKernels {
         lists: cfg.task !== 're-projector',
       },
       gemm(
+        "backward dz = f'(z) W2^T dy, db1",
         L,
         P.dh,
         operand('DY', true, out, B),
@@ -105,9 +136,30 @@ export function stepKernels(cfg: RunConfig, L: EngineLayout): StepKernels {
         { bindings: [...backward.bindings, readWrite('gb1')], epilogue: backward.epilogue },
         { kind: 'columns', store: `gb1[(wg.y * ${runs}u + run) * ${k}u + gcol] = total;` },
       ),
-      gemm(L, P.dW2, operand('DY', false, out, B), operand('H', false, k, B), partialStore(L, 'gW2', P.dW2)),
-      gemm(L, P.dW1, operand('ZD', false, k, B), operand('X', false, m, B), partialStore(L, 'gW1', P.dW1)),
-      ...optimizerKernels(cfg, optimizer).map((kernel) => ({ kernel, grid: optimizerGrid(optimizer), lists: false })),
+      gemm(
+        'dW2 = dy^T h',
+        L,
+        P.dW2,
+        operand('DY', false, out, B),
+        operand('H', false, k, B),
+        partialStore(L, 'gW2', P.dW2),
+      ),
+      gemm(
+        'dW1 = dz^T x',
+        L,
+        P.dW1,
+        operand('ZD', false, k, B),
+        operand('X', false, m, B),
+        partialStore(L, 'gW1', P.dW1),
+      ),
+      ...optimizerKernels(cfg, optimizer).map((kernel, i, all) => ({
+        kernel,
+        grid: optimizerGrid(optimizer),
+        lists: false,
+        name: all.length === 1 ? `${cfg.optimizer} update` : i === 0 ? 'LAMB norms' : 'LAMB update',
+        // LAMB's norms read P and the gradients; its update does the rest.
+        ...(all.length === 1 ? optimizerCost : { flops: optimizerCost.flops / 2, bytes: optimizerCost.bytes / 2 }),
+      })),
     ],
     lossReduce: lossReduceKernel(loss),
     lossPartPerStep: runs * loss.tiles,

@@ -316,6 +316,55 @@ export class WgslEngine implements Engine {
     }
   }
 
+  /**
+   * Each step kernel's GPU time, from timestamp queries: the mean over `reps` dispatches, each in a
+   * pass of its own, on the samples of the last chunk run. For the roofline of `npm run bench:gpu`;
+   * the parameters move as it runs, so profile after training, not during.
+   */
+  async profileKernels(reps = 10): Promise<{ name: string; seconds: number; flops: number; bytes: number }[]> {
+    const { device } = this;
+    if (!device.features.has('timestamp-query')) throw new Error('this device has no timestamp queries');
+    const lists = this.sampler ?? this.uploaded;
+    if (!lists) throw new Error('run a chunk before profiling');
+    const dispatches = this.stepDispatches(lists);
+    const count = 2 * dispatches.length * reps;
+    const querySet = device.createQuerySet({ type: 'timestamp', count });
+    const resolved = device.createBuffer({
+      size: count * 8,
+      usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+    });
+    const staging = device.createBuffer({ size: count * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const at = (rep: number, i: number) => 2 * (rep * dispatches.length + i);
+    try {
+      const encoder = device.createCommandEncoder();
+      for (let rep = 0; rep < reps; rep++) {
+        dispatches.forEach((d, i) => {
+          const q = at(rep, i);
+          const pass = encoder.beginComputePass({
+            timestampWrites: { querySet, beginningOfPassWriteIndex: q, endOfPassWriteIndex: q + 1 },
+          });
+          encode(pass, [d], this.stepGroup, 0);
+          pass.end();
+        });
+      }
+      encoder.resolveQuerySet(querySet, 0, count, resolved, 0);
+      encoder.copyBufferToBuffer(resolved, 0, staging, 0, count * 8);
+      device.queue.submit([encoder.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      const t = new BigUint64Array(staging.getMappedRange().slice(0));
+      staging.unmap();
+      return this.kernels.map(({ kernel }, i) => {
+        let ns = 0;
+        for (let rep = 0; rep < reps; rep++) ns += Number(t[at(rep, i) + 1]! - t[at(rep, i)]!);
+        return { name: kernel.name, seconds: ns / reps / 1e9, flops: kernel.flops, bytes: kernel.bytes };
+      });
+    } finally {
+      querySet.destroy();
+      resolved.destroy();
+      staging.destroy();
+    }
+  }
+
   async release(): Promise<void> {
     this.sampler?.destroy();
     for (const b of this.owned) b.destroy();

@@ -181,3 +181,37 @@ describe('samples drawn on the GPU', () => {
     await given.release();
   });
 });
+
+describe('the kernel profile (the roofline of bench:gpu)', () => {
+  it('times every step kernel and counts its work from the shapes', async () => {
+    const cfg = parseRunConfig({ N: 24, m: 8, k: 40, log2_batch_size: 5, log2_training_steps: 4, seed: 2 });
+    const engine = await WgslEngine.create(
+      device,
+      [cfg, { ...cfg, seed: 3 }],
+      [testEmbeddings(cfg, lcg(1)), testEmbeddings(cfg, lcg(2))],
+    );
+    try {
+      await engine.run(0, 4);
+      const kernels = await engine.profileKernels(3);
+      expect(kernels.map((k) => k.name)).toEqual([
+        'first layer x = E v',
+        'forward h = f(W1 x + b1)',
+        'output y = W2 h, loss, dy',
+        "backward dz = f'(z) W2^T dy, db1",
+        'dW2 = dy^T h',
+        'dW1 = dz^T x',
+        'LAMB norms',
+        'LAMB update',
+      ]);
+      for (const k of kernels) expect(k.seconds, k.name).toBeGreaterThan(0);
+      // Two runs of batch 32: forward 2 B k m, output and backward 2 B N k, the gradients the same.
+      const flops = Object.fromEntries(kernels.map((k) => [k.name, k.flops]));
+      expect(flops['forward h = f(W1 x + b1)']).toBe(2 * 2 * 32 * 40 * 8);
+      expect(flops['output y = W2 h, loss, dy']).toBe(2 * 2 * 32 * 24 * 40);
+      expect(flops['dW2 = dy^T h']).toBe(2 * 2 * 32 * 24 * 40);
+      expect(flops['dW1 = dz^T x']).toBe(2 * 2 * 32 * 40 * 8);
+    } finally {
+      await engine.release();
+    }
+  });
+});
