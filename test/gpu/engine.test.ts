@@ -215,3 +215,30 @@ describe('the kernel profile (the roofline of bench:gpu)', () => {
     }
   });
 });
+
+describe('divergence', () => {
+  const tiny = { N: 16, m: 6, k: 10, log2_batch_size: 4, log2_training_steps: 7, optimizer: 'sgd' } as const;
+  const onGpu: TrainOptions = { threads: 1, engine: (c, e) => WgslEngine.create(device, c, e) };
+
+  it('a run whose loss turns NaN stops within 16 steps and is reported diverged; its companion goes on', async () => {
+    const cfg = parseRunConfig({ ...tiny, nonlinearity: 'SoLU' });
+    const [bad, good] = await trainTogether(
+      [
+        { ...cfg, learning_rate: 1e3 },
+        { ...cfg, learning_rate: 0.01, seed: 1 },
+      ],
+      onGpu,
+    );
+    expect(bad!.status).toBe('diverged');
+    expect(bad!.losses.loss.every(Number.isFinite)).toBe(true);
+    expect(bad!.losses.steps.at(-1) ?? -1).toBeLessThan(bad!.divergedAtStep!);
+    expect(good!.status).toBe('finished');
+    expect(good!.losses.steps).toHaveLength(2 ** 7 / 16);
+  });
+
+  it('GeLU of huge pre-activations stays finite, as on the CPU (no NaN from exp of -inf)', async () => {
+    const cfg = parseRunConfig({ ...tiny, nonlinearity: 'GeLU', learning_rate: 1e3 });
+    expect((await train(cfg, { threads: 1 })).status).toBe('finished');
+    expect((await train(cfg, onGpu)).status).toBe('finished');
+  });
+});

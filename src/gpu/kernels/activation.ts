@@ -15,8 +15,11 @@ type Activation = RunConfig['nonlinearity'];
 const EXP = `
 fn expf(x: f32) -> f32 {
   if (x > 88.72) { return exp(x); }
-  let n = round(max(x, -104.0) * 1.44269504);
-  let r = (x - n * 0.693145752) - n * 1.42860677e-6;
+  // Below -104 the result is 0 in f32; clamping keeps r finite when x is -inf (GeLU's -z^2 / 2 of a
+  // huge z), where r = x - n ln 2 would be NaN.
+  let y = max(x, -104.0);
+  let n = round(y * 1.44269504);
+  let r = (y - n * 0.693145752) - n * 1.42860677e-6;
   let p = 1.0 + r * (1.0 + r * (0.5 + r * (0.166666672 + r * (0.0416666679 + r * (0.00833333377
     + r * (0.00138888892 + r * 0.000198412701))))));
   return ldexp(p, i32(n));
