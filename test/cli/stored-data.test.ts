@@ -5,9 +5,8 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.js';
+import { TINY } from '../server/helpers.js';
 import { tempDir, toymodels } from './cli.js';
-
-const TINY = ['--N', '32', '--m', '8', '--k', '64', '--scale', 'smoke', '--threads', '1'];
 
 /** The one stderr line of a command that must fail with exit 2. */
 function failure(args: string[]): string {
@@ -24,19 +23,7 @@ describe('a stored config that lacks a field or has a wrong type', () => {
 
   beforeAll(() => {
     store = tempDir();
-    const r = toymodels([
-      'sweep',
-      ...TINY,
-      '--sweep_var',
-      'seed',
-      '--sweep_values',
-      '1',
-      '--name',
-      's',
-      '--store',
-      store,
-      '--json',
-    ]);
+    const r = toymodels(['sweep', ...TINY, '--grid', 'seed=1', '--name', 's', '--store', store, '--json']);
     expect(r.code, r.stderr).toBe(0);
     id = JSON.parse(r.stdout).runs[0].id;
   });
