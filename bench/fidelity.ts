@@ -22,7 +22,8 @@ import { monosemanticity } from '../src/analysis/snapshot.js';
 import { parseRunConfig, type RunConfig, type RunConfigInput } from '../src/config/schema.js';
 import { PARAM_NAMES } from '../src/graph/step.js';
 import { finalDataLoss } from '../src/runner/record-run.js';
-import { LOSS_EVERY, train, type Params, type TrainResult } from '../src/train/loop.js';
+import { LOSS_EVERY, type Params, type TrainResult } from '../src/train/loop.js';
+import { train } from '../src/train/train.js';
 import { RunInputs } from '../src/train/run-inputs.js';
 import {
   LEARNING_CRITERIA,

@@ -13,7 +13,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { batchSize, trainingSteps, type RunConfig } from '../src/config/schema.js';
 import { PARAM_NAMES } from '../src/graph/step.js';
-import { CHUNK, chunkLength, train, type Params, type TrainResult } from '../src/train/loop.js';
+import { CHUNK, chunkLength, type Params, type TrainResult } from '../src/train/loop.js';
+import { train } from '../src/train/train.js';
 import { RunInputs } from '../src/train/run-inputs.js';
 
 export interface ReplayRun {

@@ -6,7 +6,7 @@
 import { monosemanticity } from '../src/analysis/snapshot.js';
 import { parseRunConfig } from '../src/config/schema.js';
 import type { StepLoop } from '../src/graph/step.js';
-import { ortEngine, trainTogether, type TrainOptions } from '../src/train/loop.js';
+import { ortEngine, trainTogether, type TrainOptions } from '../src/train/train.js';
 
 const input = JSON.parse(process.argv[2] ?? '{}') as object | object[];
 const threads = Number(process.argv[3] ?? 2);

@@ -1,17 +1,12 @@
 // The training loop, top to bottom: embeddings and initial parameters from each run's one seeded
 // generator, then for each chunk of steps fresh batches (unless the engine draws its own), one
 // engine call (forward, backward, update, bias decay for every step of the chunk), and the records
-// SPEC.md asks for.
-/// <reference types="@webgpu/types" />
+// SPEC.md asks for. It knows engines only by their interface, so it runs in a browser as in Node;
+// train.ts gives it Node's engines.
 import { batchSize, trainingSteps, type RunConfig } from '../config/schema.js';
-import type { EngineName } from '../config/stored.js';
-import { nodeGpuDevice } from '../gpu/node-gpu.js';
-import { WgslEngine } from '../gpu/wgsl-engine.js';
-import { PARAM_NAMES, type Embeddings, type StepLoop } from '../graph/step.js';
-import { DeviceError, type Device } from './device.js';
+import { PARAM_NAMES, type Embeddings } from '../graph/step.js';
 import type { CarriedState, Engine } from './engine.js';
 import type { Params } from './init.js';
-import { OrtEngine } from './ort-engine.js';
 import { RunInputs } from './run-inputs.js';
 
 export type { Params } from './init.js';
@@ -32,18 +27,8 @@ export interface Progress {
   loss: number;
 }
 
-export interface TrainOptions {
-  /** ORT intra-op threads. */
-  threads: number;
-  device?: Device;
-  /** How a chunk's steps are laid out in the graph (see `StepLoop`): by default Scan on the CPU,
-   * unrolled on WebGPU. */
-  stepLoop?: StepLoop['kind'];
-  onProgress?: (p: Progress) => void;
-  /** The engine to train with (default: the ONNX graphs on ORT, `device`, `threads`, `stepLoop`);
-   * `lengths` are the chunk lengths the loop will ask for. */
-  engine?: (cfgs: RunConfig[], embeddings: Embeddings[], lengths: Set<number>) => Promise<Engine>;
-}
+/** Makes the engine for a group of runs; `lengths` are the chunk lengths the loop will ask for. */
+export type EngineFactory = (cfgs: RunConfig[], embeddings: Embeddings[], lengths: Set<number>) => Promise<Engine>;
 
 export interface TrainResult {
   status: 'finished' | 'diverged';
@@ -92,47 +77,16 @@ class RunState {
   }
 }
 
-/** The step graphs on ORT. ORT's WebGPU provider has no Scan kernel, so there each chunk's steps are
- * written out, a model per chunk length, all built before training starts (the benchmarks compare
- * that path with our own WebGPU engine). */
-export function ortEngine(opts: TrainOptions): NonNullable<TrainOptions['engine']> {
-  const loop = opts.stepLoop ?? (opts.device === 'webgpu' ? 'unrolled' : 'scan');
-  return (cfgs, embeddings, lengths) =>
-    OrtEngine.create(
-      cfgs,
-      embeddings,
-      { device: opts.device ?? 'cpu', threads: opts.threads, loop },
-      loop === 'scan' ? [CHUNK] : lengths,
-    );
-}
-
-/** The engine `--device` names: the ONNX graphs on the CPU, our WGSL kernels on WebGPU. */
-export const engineName = (device: Device | undefined): EngineName => (device === 'webgpu' ? 'wgsl' : 'ort');
-
-function defaultEngine(opts: TrainOptions): NonNullable<TrainOptions['engine']> {
-  if (engineName(opts.device) === 'ort') return ortEngine(opts);
-  return async (cfgs, embeddings) => {
-    let device: GPUDevice;
-    try {
-      device = await nodeGpuDevice();
-    } catch (e) {
-      throw new DeviceError('webgpu', (e as Error).message);
-    }
-    return WgslEngine.create(device, cfgs, embeddings);
-  };
-}
-
-/** Trains one run. */
-export async function train(cfg: RunConfig, opts: TrainOptions): Promise<TrainResult> {
-  return (await trainTogether([cfg], opts))[0]!;
-}
-
 /**
- * Trains runs that share `graphKey` side by side in one graph, each with its own seed, data,
- * parameters, optimiser state, schedule, decay and regularisation: the results equal training
- * them one by one. A run that diverges stops recording; the others go on.
+ * Trains runs that share `graphKey` side by side on the engine `engineFactory` makes, each with its
+ * own seed, data, parameters, optimiser state, schedule, decay and regularisation: the results
+ * equal training them one by one. A run that diverges stops recording; the others go on.
  */
-export async function trainTogether(cfgs: RunConfig[], opts: TrainOptions): Promise<TrainResult[]> {
+export async function trainWith(
+  cfgs: RunConfig[],
+  engineFactory: EngineFactory,
+  onProgress?: (p: Progress) => void,
+): Promise<TrainResult[]> {
   const cfg = cfgs[0]!;
   const R = cfgs.length;
   const B = batchSize(cfg);
@@ -140,7 +94,7 @@ export async function trainTogether(cfgs: RunConfig[], opts: TrainOptions): Prom
   const runs = cfgs.map((c) => new RunState(c));
   const lengths = new Set<number>();
   for (let first = 0; first < T; first += chunkLength(first, T)) lengths.add(chunkLength(first, T));
-  const engine = await (opts.engine ?? defaultEngine(opts))(
+  const engine = await engineFactory(
     cfgs,
     runs.map((r) => r.inputs.embeddings),
     lengths,
@@ -205,7 +159,7 @@ export async function trainTogether(cfgs: RunConfig[], opts: TrainOptions): Prom
       }
       // Progress follows the first run still training (they all advance together).
       const lead = runs.find((r) => r.running) ?? runs[0]!;
-      opts.onProgress?.({ step: first, steps: T, loss: lead.losses.loss.at(-1)! });
+      onProgress?.({ step: first, steps: T, loss: lead.losses.loss.at(-1)! });
     }
   } finally {
     await engine.release();

@@ -6,7 +6,7 @@ import { analyseRun, runSeries } from '../../src/analysis/run.js';
 import { parseRunConfig } from '../../src/config/schema.js';
 import { RunStore, type LoadedRun } from '../../src/store/run-store.js';
 import { monosemanticity } from '../../src/analysis/snapshot.js';
-import { train } from '../../src/train/loop.js';
+import { train } from '../../src/train/train.js';
 
 /**
  * A short run stored through the real store, made by the first test that asks for it. Not in a

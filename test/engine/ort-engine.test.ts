@@ -6,7 +6,7 @@
 // data, the records and the snapshots.
 import { describe, it } from 'vitest';
 import { OrtEngine } from '../../src/train/ort-engine.js';
-import { train } from '../../src/train/loop.js';
+import { train } from '../../src/train/train.js';
 import {
   caseConfigs,
   compareWindow,

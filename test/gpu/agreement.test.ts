@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { monosemanticity } from '../../src/analysis/snapshot.js';
 import { zeroOutputLoss } from '../../src/analysis/loss.js';
 import { parseRunConfig } from '../../src/config/schema.js';
-import { trainTogether } from '../../src/train/loop.js';
+import { trainTogether } from '../../src/train/train.js';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES ??= SWIFTSHADER;

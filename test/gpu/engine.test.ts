@@ -13,7 +13,7 @@ import { nodeGpu } from '../../src/gpu/node-gpu.js';
 import { GpuSampler } from '../../src/gpu/sampler.js';
 import { sparseCapacity } from '../../src/gpu/sparse-batch.js';
 import { WgslEngine } from '../../src/gpu/wgsl-engine.js';
-import { train, trainTogether, type TrainOptions } from '../../src/train/loop.js';
+import { train, trainTogether, type TrainOptions } from '../../src/train/train.js';
 import {
   caseConfigs,
   compareWindow,

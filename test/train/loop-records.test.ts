@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../../src/config/schema.js';
 import type { CarriedState, Engine } from '../../src/train/engine.js';
-import { train, trainTogether, type Progress } from '../../src/train/loop.js';
+import { type Progress } from '../../src/train/loop.js';
+import { train, trainTogether } from '../../src/train/train.js';
 import { RunInputs } from '../../src/train/run-inputs.js';
 
 /** Returns lossAt(run, step) for every step, and adds 1 to every parameter per step. */

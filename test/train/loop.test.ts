@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../../src/config/schema.js';
-import { chunkLength, train } from '../../src/train/loop.js';
+import { chunkLength } from '../../src/train/loop.js';
+import { train } from '../../src/train/train.js';
 
 const small = { N: 64, m: 16, k: 128, log2_batch_size: 7, log2_training_steps: 8, learning_rate: 0.01 };
 

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig, type RunConfigInput } from '../../src/config/schema.js';
 import { DeviceError, ensureDevice } from '../../src/train/device.js';
-import { train, trainTogether, type TrainResult } from '../../src/train/loop.js';
+import { type TrainResult } from '../../src/train/loop.js';
+import { train, trainTogether } from '../../src/train/train.js';
 
 const small = { N: 64, m: 16, k: 128, log2_batch_size: 6, log2_training_steps: 7 };
 
