@@ -3,6 +3,7 @@
 import ort from 'onnxruntime-node';
 import type { Device } from '../config/stored.js';
 import { probeAdapter } from '../gpu/node-gpu.js';
+import type { OrtRuntime } from './ort-engine.js';
 
 export type { Device };
 
@@ -87,4 +88,9 @@ export async function ensureDevice(device: Device): Promise<void> {
       'no WebGPU adapter was found (it needs a GPU with Vulkan drivers on Linux or Windows, Metal on macOS, or D3D12 on Windows)',
     );
   }
+}
+
+/** onnxruntime-node on the device, for the ORT engine. */
+export function nodeRuntime(device: Device, threads: number): OrtRuntime {
+  return { Tensor: ort.Tensor, createSession: (model) => createSession(model, device, threads) };
 }

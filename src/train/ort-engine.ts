@@ -1,16 +1,22 @@
 // The CPU engine (and ORT's WebGPU provider): each chunk of steps is one ORT call of the step
 // graph (src/graph/step.ts), so parameters and optimiser state stay in ORT tensors from chunk to
 // chunk and each step's outputs become the next step's inputs with no copy through JavaScript.
-import ort from 'onnxruntime-node';
+// The runtime is given: onnxruntime-node in Node (device.ts), onnxruntime-web in a browser
+// (ort-web.ts), the same graphs either way.
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { batchSize, type RunConfig } from '../config/schema.js';
 import { buildStepModel, carriedTensors, nextName, type Embeddings, type StepLoop } from '../graph/step.js';
-import { createSession, type Device } from './device.js';
 import type { CarriedState, Engine } from './engine.js';
 import { biasScale, learningRate } from './schedule.js';
 
+/** An ONNX Runtime to run the graphs on, with its session options chosen. */
+export interface OrtRuntime {
+  Tensor: typeof Tensor;
+  createSession(model: Uint8Array): Promise<InferenceSession>;
+}
+
 export interface OrtEngineOptions {
-  device: Device;
-  threads: number;
+  runtime: OrtRuntime;
   /** Scan serves every chunk length with one model; unrolled chunks need a model per length
    * (ORT's WebGPU provider has no Scan kernel). */
   loop: StepLoop['kind'];
@@ -18,8 +24,8 @@ export interface OrtEngineOptions {
 
 export class OrtEngine implements Engine {
   readonly drawsSamples = false;
-  private readonly sessions = new Map<number, Promise<ort.InferenceSession>>();
-  private carried: Record<string, ort.Tensor>;
+  private readonly sessions = new Map<number, Promise<InferenceSession>>();
+  private carried: Record<string, Tensor>;
   private readonly B: number;
 
   private constructor(
@@ -32,7 +38,7 @@ export class OrtEngine implements Engine {
     this.carried = Object.fromEntries(
       carriedTensors(cfgs[0]!, cfgs.length).map(({ name, shape }) => [
         name,
-        new ort.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape),
+        new this.opts.runtime.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape),
       ]),
     );
   }
@@ -56,7 +62,7 @@ export class OrtEngine implements Engine {
   }
 
   /** The session for chunks of K steps (one Scan session for all K). */
-  private session(K: number): Promise<ort.InferenceSession> {
+  private session(K: number): Promise<InferenceSession> {
     const key = this.opts.loop === 'scan' ? 0 : K;
     let s = this.sessions.get(key);
     if (!s) {
@@ -64,7 +70,7 @@ export class OrtEngine implements Engine {
         this.opts.loop === 'scan'
           ? buildStepModel(this.cfgs, this.embeddings)
           : buildStepModel(this.cfgs, this.embeddings, { kind: 'unrolled', K });
-      s = createSession(model, this.opts.device, this.opts.threads);
+      s = this.opts.runtime.createSession(model);
       this.sessions.set(key, s);
     }
     return s;
@@ -78,14 +84,14 @@ export class OrtEngine implements Engine {
     const perStep = (f: (c: RunConfig, i: number) => number) => {
       const out = new Float32Array(K * R);
       for (let j = 0; j < K; j++) cfgs.forEach((c, r) => (out[j * R + r] = f(c, first + j)));
-      return new ort.Tensor('float32', out, [K, R]);
+      return new this.opts.runtime.Tensor('float32', out, [K, R]);
     };
     const out = await (
       await this.session(K)
     ).run({
-      v: new ort.Tensor('float32', v.subarray(0, R * K * B * N), [R, K, B, N]),
+      v: new this.opts.runtime.Tensor('float32', v.subarray(0, R * K * B * N), [R, K, B, N]),
       lr: perStep(learningRate),
-      t: new ort.Tensor(
+      t: new this.opts.runtime.Tensor(
         'float32',
         Float32Array.from({ length: K }, (_, j) => first + j + 1),
         [K],
@@ -93,9 +99,7 @@ export class OrtEngine implements Engine {
       bias_scale: perStep(biasScale),
       ...this.carried,
     });
-    this.carried = Object.fromEntries(
-      Object.keys(this.carried).map((name) => [name, out[nextName(name)] as ort.Tensor]),
-    );
+    this.carried = Object.fromEntries(Object.keys(this.carried).map((name) => [name, out[nextName(name)] as Tensor]));
     return out.loss!.data as Float32Array;
   }
 
@@ -108,7 +112,7 @@ export class OrtEngine implements Engine {
       const t = this.carried[name];
       if (!t) throw new Error(`no carried tensor ${name}`);
       if (data.length !== t.size) throw new RangeError(`${name} needs ${t.size} values, got ${data.length}`);
-      this.carried[name] = new ort.Tensor('float32', Float32Array.from(data), t.dims);
+      this.carried[name] = new this.opts.runtime.Tensor('float32', Float32Array.from(data), t.dims);
     }
   }
 

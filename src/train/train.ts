@@ -7,7 +7,7 @@ import type { EngineName } from '../config/stored.js';
 import { nodeGpuDevice } from '../gpu/node-gpu.js';
 import { WgslEngine } from '../gpu/wgsl-engine.js';
 import type { StepLoop } from '../graph/step.js';
-import { DeviceError, type Device } from './device.js';
+import { DeviceError, nodeRuntime, type Device } from './device.js';
 import { CHUNK, trainWith, type EngineFactory, type Progress, type TrainResult } from './loop.js';
 import { OrtEngine } from './ort-engine.js';
 
@@ -31,7 +31,7 @@ export function ortEngine(opts: Pick<TrainOptions, 'threads' | 'device' | 'stepL
     OrtEngine.create(
       cfgs,
       embeddings,
-      { device: opts.device ?? 'cpu', threads: opts.threads, loop },
+      { runtime: nodeRuntime(opts.device ?? 'cpu', opts.threads), loop },
       loop === 'scan' ? [CHUNK] : lengths,
     );
 }

@@ -5,6 +5,7 @@
 // and, at T = 2^11, bias decay ends. Then whole runs through the training loop, which adds the
 // data, the records and the snapshots.
 import { describe, it } from 'vitest';
+import { nodeRuntime } from '../../src/train/device.js';
 import { OrtEngine } from '../../src/train/ort-engine.js';
 import { train } from '../../src/train/train.js';
 import {
@@ -27,7 +28,7 @@ describe('the CPU engine against the float64 reference', () => {
     const window = async (first: number, steps: number, moments: boolean, loop: 'scan' | 'unrolled' = 'scan') => {
       const rand = lcg(first + 1);
       const states = cfgs.map((c) => testState(c, rand, moments));
-      return compareWindow((c, e) => OrtEngine.create(c, e, { device: 'cpu', threads: 1, loop }), cfgs, states, {
+      return compareWindow((c, e) => OrtEngine.create(c, e, { runtime: nodeRuntime('cpu', 1), loop }), cfgs, states, {
         first,
         steps,
         chunk: 16,
