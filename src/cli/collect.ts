@@ -36,8 +36,8 @@ export function collectCommand(): Command {
           const row = store.getSweep(n);
           return row && storedSweepSpec(row);
         });
-        if (names.length > 0 && known.every((s) => s !== undefined))
-          await showSweeps(session, store, known as SweepSpec[], gather);
+        if (names.length > 0 && known.every((s): s is SweepSpec => s !== undefined))
+          await showSweeps(session, store, known, gather);
         else await showAny(session, store, names, gather);
       } finally {
         await session.close();

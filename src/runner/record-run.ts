@@ -6,7 +6,8 @@ import { monosemanticity } from '../analysis/snapshot.js';
 import type { RunStore } from '../store/run-store.js';
 import type { RunSummary, StoredRunConfig, SweepLink } from '../store/types.js';
 import type { Device } from '../config/stored.js';
-import { engineName, trainTogether, type Progress, type TrainResult } from '../train/loop.js';
+import { type Progress, type TrainResult } from '../train/loop.js';
+import { engineName, trainTogether } from '../train/train.js';
 
 /** SPEC.md's final data loss: the mean of the last 8 recorded losses. */
 export function finalDataLoss(losses: number[]): number {
