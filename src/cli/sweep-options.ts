@@ -12,7 +12,7 @@ import { parseNumberFlag } from '../config/numbers.js';
 import { parseQueueAddress } from '../queue/address.js';
 import { RunStore } from '../store/run-store.js';
 import { runSweep } from '../runner/pool.js';
-import { resolveScale, SCALE_NAMES, type Scale } from '../sweep/scale.js';
+import { resolveScale, SCALE_NAMES, SCALES, type Scale } from '../sweep/scale.js';
 import { defaultSplit } from '../runner/split.js';
 import { sweepPoints, type SweepSpec } from '../sweep/spec.js';
 import { parseVariable, type SweepVariable } from '../sweep/values.js';
@@ -36,7 +36,7 @@ export function addSweepOptions(cmd: Command): Command {
     .addOption(
       new Option(
         '--scale <name>',
-        `run scale: ${SCALE_NAMES.join(', ')} (smoke: batch 2^5, 2^6 steps; laptop: 2^10, 2^13; paper: 2^13, 2^17); --log2_batch_size / --log2_training_steps override`,
+        `run scale: ${SCALE_NAMES.map((n) => `${n} (batch 2^${SCALES[n].log2_batch_size}, 2^${SCALES[n].log2_training_steps} steps)`).join(', ')}; --log2_batch_size / --log2_training_steps override`,
       ).default('laptop'),
     )
     .option(

@@ -6,6 +6,9 @@ export const SCALES = {
   smoke: { log2_batch_size: 5, log2_training_steps: 6 },
   /** About 8.4M samples a run, where the PyTorch oracle is already highly monosemantic at lr 0.03. */
   laptop: { log2_batch_size: 10, log2_training_steps: 13 },
+  /** Laptop's batch for 8 times the steps (67M samples a run): where bias decay, which acts in the
+   * first half, and the schedule's later periods get time to show. */
+  long: { log2_batch_size: 10, log2_training_steps: 16 },
   /** The original authors' runs: about 10^9 samples, GPU work. */
   paper: { log2_batch_size: 13, log2_training_steps: 17 },
 } as const;
@@ -33,6 +36,16 @@ export function resolveScale(
   const custom =
     scale.log2_batch_size !== preset.log2_batch_size || scale.log2_training_steps !== preset.log2_training_steps;
   return { name: custom ? 'custom' : (name as ScaleName), ...scale, constant_batch_times_k: constantBatchTimesK };
+}
+
+/** The scale of one run: the preset its batch and steps match, else `custom`. */
+export function runScaleOf(run: { log2_batch_size: number; log2_training_steps: number }): Scale {
+  const { log2_batch_size, log2_training_steps } = run;
+  const name =
+    SCALE_NAMES.find(
+      (n) => SCALES[n].log2_batch_size === log2_batch_size && SCALES[n].log2_training_steps === log2_training_steps,
+    ) ?? 'custom';
+  return { name, log2_batch_size, log2_training_steps, constant_batch_times_k: false };
 }
 
 /** The sweep's batch size for a run with k neurons. */

@@ -232,7 +232,7 @@ describe('sweep and batch bad input: one line, exit 2, nothing written', () => {
     [['sweep', '--sweep_var', 'eps', '--sweep_values', '0.1', '2'], /--eps: 2 is not allowed: must be in \(0, 1\]/],
     [['sweep', '--grid', 'learning_rate'], /--grid: .*NAME=VALUES/],
     [['sweep', '--k', '64', '--grid', 'k=16,32'], /--k: .*fixed in this sweep/],
-    [['sweep', '--scale', 'huge', '--grid', 'k=16'], /--scale: "huge" .*smoke, laptop, paper/],
+    [['sweep', '--scale', 'huge', '--grid', 'k=16'], /--scale: "huge" .*smoke, laptop, long, paper/],
     [['sweep'], /nothing to sweep/],
     [['batch', 'LR1', '--grid', 'k=16,32'], /--k: .*set by batch LR1/],
     [['batch', 'LR1', '--k', '512'], /--k: 512 .*set by batch LR1/],

@@ -1,6 +1,7 @@
 // Shared bits of the pages: the page interface and its refresh, scale labels, swept-value labels.
 import { fieldLabel, formatValue } from '../../src/figures/index.js';
 import type { RunConfig, SeriesPoint, SweepValue, SweepVariable } from './api.js';
+import { runScaleOf, scaleLabel } from '../../src/sweep/scale.js';
 import { errorBox, setChildren } from './dom.js';
 
 /** Finished or diverged: a run whose files no longer change (the store's own rule). */
@@ -64,8 +65,6 @@ export function mentions(list: unknown[] | undefined, key: string, field: 'id' |
   );
 }
 
-const PRESETS: Record<string, [number, number]> = { smoke: [5, 6], laptop: [10, 13], paper: [13, 17] };
-
 /** A config field by name. */
 export function configField(c: RunConfig, key: string): unknown {
   return (c as unknown as Record<string, unknown>)[key];
@@ -73,10 +72,7 @@ export function configField(c: RunConfig, key: string): unknown {
 
 /** The scale of one run, as sweeps label theirs: "laptop (batch 2^10, 2^13 steps)". */
 export function runScale(c: Pick<RunConfig, 'log2_batch_size' | 'log2_training_steps'>): string {
-  const name =
-    Object.entries(PRESETS).find(([, [b, s]]) => b === c.log2_batch_size && s === c.log2_training_steps)?.[0] ??
-    'custom';
-  return `${name} (batch 2^${c.log2_batch_size}, 2^${c.log2_training_steps} steps)`;
+  return scaleLabel(runScaleOf(c));
 }
 
 /** The short scale for the runs table: 2^10 × 2^13. */
