@@ -3,15 +3,11 @@
 // engine's modules run unchanged in both.
 /// <reference types="@webgpu/types" />
 
-/** No WebGPU adapter here: the user's machine, not a bug. The CLI prints it as one line, exit 2. */
-export class GpuUnavailableError extends Error {}
-
 /** A device with the adapter's own storage-buffer and workgroup limits, which are higher than
  * WebGPU's defaults on every real GPU (the defaults cap a binding at 128 MiB). */
 export async function requestGpuDevice(gpu: GPU): Promise<GPUDevice> {
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter)
-    throw new GpuUnavailableError('no WebGPU adapter was found (a GPU with Vulkan, Metal or D3D12 drivers is needed)');
+  if (!adapter) throw new Error('no WebGPU adapter was found (a GPU with Vulkan, Metal or D3D12 drivers is needed)');
   const l = adapter.limits;
   return adapter.requestDevice({
     // Timestamps time each kernel for the benchmark's roofline; training never needs them.

@@ -30,14 +30,14 @@ export function nodeGpuDevice(): Promise<GPUDevice> {
 /**
  * Whether Node gets a WebGPU adapter here, asked in a child process: where there is none, Dawn
  * explains why on stderr (six lines for Mesa's lavapipe, which it refuses), and the user should
- * see our one line instead. `name` describes the adapter.
+ * see our one line instead.
  */
-export function probeAdapter(): { ok: boolean; name: string } {
+export function probeAdapter(): boolean {
   const script = fileURLToPath(new URL('./adapter-probe.js', import.meta.url));
   const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 60_000 });
   try {
-    return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as { ok: boolean; name: string };
+    return (JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as { ok: boolean }).ok;
   } catch {
-    return { ok: false, name: '' };
+    return false;
   }
 }

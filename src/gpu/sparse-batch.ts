@@ -1,7 +1,7 @@
 // How the WebGPU engine holds a chunk's samples: each sample as a list of its active features, so
 // the first layer sums a few columns of E (N·eps ≈ 8 of 512 at the paper's sizes) and nothing dense
 // crosses to the GPU. The GPU sampler writes this layout; the test hook builds it from the CPU
-// sampler's dense batches (`sparsify`).
+// sampler's dense batches (`sparsifyChunk`).
 //
 // Layout for R runs, K steps, B samples and capacity C: sample b of run r at step j of the chunk is
 // s = (j·R + r)·B + b, so one step's samples of every run are contiguous; `count[s]` active

@@ -81,8 +81,7 @@ export async function createSession(
 export async function ensureDevice(device: Device): Promise<void> {
   if (device === 'cpu') return;
   checkVulkanLoader();
-  const adapter = probeAdapter();
-  if (!adapter.ok) {
+  if (!probeAdapter()) {
     throw new DeviceError(
       device,
       'no WebGPU adapter was found (it needs a GPU with Vulkan drivers on Linux or Windows, Metal on macOS, or D3D12 on Windows)',

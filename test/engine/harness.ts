@@ -156,6 +156,17 @@ export async function compareWindow(
   }
 }
 
+/**
+ * One window of a harness case: `steps` steps from step `first` of `cfgs`, from a test state (with
+ * moments when `moments`), on `factory`'s engine against the reference; each window's state,
+ * embeddings and batches follow from `first` alone.
+ */
+export function caseWindow(factory: EngineFactory, cfgs: RunConfig[], first: number, steps: number, moments: boolean) {
+  const rand = lcg(first + 1);
+  const states = cfgs.map((c) => testState(c, rand, moments));
+  return compareWindow(factory, cfgs, states, { first, steps, chunk: 16, seed: first + 2 });
+}
+
 /** The reference over a whole run on the run's own data, chunk by chunk as the loop draws it. */
 export function referenceRun(cfg: RunConfig) {
   const inputs = new RunInputs(cfg);

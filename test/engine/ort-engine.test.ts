@@ -10,31 +10,27 @@ import { OrtEngine } from '../../src/train/ort-engine.js';
 import { train } from '../../src/train/train.js';
 import {
   caseConfigs,
-  compareWindow,
+  caseWindow,
   ENGINE_CASES,
   expectReferenceRun,
   expectWithin,
-  lcg,
   ONE_STEP,
-  testState,
   WHOLE_RUNS,
-  WINDOW,
   wholeRunConfig,
+  WINDOW,
 } from './harness.js';
 
 describe('the CPU engine against the float64 reference', () => {
   it.each(ENGINE_CASES)('$task, $nonlinearity, $optimizer', async ({ task, nonlinearity, optimizer }) => {
     const cfgs = caseConfigs(task, nonlinearity, optimizer);
-    const window = async (first: number, steps: number, moments: boolean, loop: 'scan' | 'unrolled' = 'scan') => {
-      const rand = lcg(first + 1);
-      const states = cfgs.map((c) => testState(c, rand, moments));
-      return compareWindow((c, e) => OrtEngine.create(c, e, { runtime: nodeRuntime('cpu', 1), loop }), cfgs, states, {
+    const window = (first: number, steps: number, moments: boolean, loop: 'scan' | 'unrolled' = 'scan') =>
+      caseWindow(
+        (c, e) => OrtEngine.create(c, e, { runtime: nodeRuntime('cpu', 1), loop }),
+        cfgs,
         first,
         steps,
-        chunk: 16,
-        seed: first + 2,
-      });
-    };
+        moments,
+      );
     expectWithin(await window(0, 1, false), ONE_STEP[optimizer]);
     expectWithin(await window(1023, 1, true), ONE_STEP[optimizer]);
     expectWithin(await window(1008, 32, true), WINDOW[optimizer]);

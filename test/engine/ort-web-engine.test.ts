@@ -10,17 +10,15 @@ import { webRuntime } from '../../src/train/ort-web.js';
 import { CHUNK } from '../../src/train/loop.js';
 import {
   caseConfigs,
-  compareWindow,
+  caseWindow,
   ENGINE_CASES,
   expectReferenceRun,
   expectWithin,
-  lcg,
   ONE_STEP,
   relDiff,
-  testState,
   WHOLE_RUNS,
-  WINDOW,
   wholeRunConfig,
+  WINDOW,
 } from './harness.js';
 
 const wasm = webRuntime(1);
@@ -30,11 +28,7 @@ const onWasm = (c: Parameters<typeof OrtEngine.create>[0], e: Parameters<typeof 
 describe('the ORT engine on onnxruntime-web (WebAssembly) against the float64 reference', () => {
   it.each(ENGINE_CASES)('$task, $nonlinearity, $optimizer', async ({ task, nonlinearity, optimizer }) => {
     const cfgs = caseConfigs(task, nonlinearity, optimizer);
-    const window = async (first: number, steps: number, moments: boolean) => {
-      const rand = lcg(first + 1);
-      const states = cfgs.map((c) => testState(c, rand, moments));
-      return compareWindow(onWasm, cfgs, states, { first, steps, chunk: 16, seed: first + 2 });
-    };
+    const window = (first: number, steps: number, moments: boolean) => caseWindow(onWasm, cfgs, first, steps, moments);
     expectWithin(await window(0, 1, false), ONE_STEP[optimizer]);
     expectWithin(await window(1008, 32, true), WINDOW[optimizer]);
   });

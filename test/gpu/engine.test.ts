@@ -16,8 +16,10 @@ import { WgslEngine } from '../../src/gpu/wgsl-engine.js';
 import { train, trainTogether, type TrainOptions } from '../../src/train/train.js';
 import {
   caseConfigs,
+  caseWindow,
   compareWindow,
   ENGINE_CASES,
+  type EngineFactory,
   expectReferenceRun,
   expectWithin,
   lcg,
@@ -26,9 +28,8 @@ import {
   testState,
   toCarried,
   WHOLE_RUNS,
-  WINDOW,
   wholeRunConfig,
-  type EngineFactory,
+  WINDOW,
 } from '../engine/harness.js';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -50,11 +51,7 @@ const viaLoop: TrainOptions = { threads: 1, engine: (cfgs, embeddings) => wgsl(c
 describe('the WebGPU engine against the float64 reference', () => {
   it.each(ENGINE_CASES)('$task, $nonlinearity, $optimizer', async ({ task, nonlinearity, optimizer }) => {
     const cfgs = caseConfigs(task, nonlinearity, optimizer);
-    const window = async (first: number, steps: number, moments: boolean) => {
-      const rand = lcg(first + 1);
-      const states = cfgs.map((c) => testState(c, rand, moments));
-      return compareWindow(wgsl, cfgs, states, { first, steps, chunk: 16, seed: first + 2 });
-    };
+    const window = (first: number, steps: number, moments: boolean) => caseWindow(wgsl, cfgs, first, steps, moments);
     expectWithin(await window(0, 1, false), ONE_STEP[optimizer]);
     expectWithin(await window(1023, 1, true), ONE_STEP[optimizer]);
     expectWithin(await window(1008, 32, true), WINDOW[optimizer]);
