@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { parseRunConfig } from '../src/config/schema.js';
 import { randomEmbedding } from '../src/features/embedding.js';
 import { Rng } from '../src/features/rng.js';
-import { analyseSnapshot, SnapshotAnalyser } from '../src/analysis/snapshot.js';
+import { analyseSnapshot, cpuAnalyser } from '../src/analysis/cpu.js';
 
 const threadsFlag = process.argv.indexOf('--threads');
 const threads = threadsFlag > 0 ? Number(process.argv[threadsFlag + 1]) : availableParallelism();
@@ -29,7 +29,7 @@ for (let i = 0; i < 5; i++) {
   await analyseSnapshot(cfg, weights, { E }, opts); // session creation included
   times.push(ms(start));
 }
-const analyser = new SnapshotAnalyser(cfg, { threads });
+const analyser = cpuAnalyser(cfg, { threads });
 await analyser.analyse(weights, { E }, opts);
 const warm: number[] = [];
 const scalar: number[] = [];

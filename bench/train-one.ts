@@ -3,7 +3,7 @@
 // Usage: node dist/bench/train-one.js '<config json, or an array of them>' <threads> [cpu|webgpu|webgpu-ort] [scan|unrolled]
 // webgpu is our WGSL engine; webgpu-ort the ONNX graphs on ORT's WebGPU provider, kept to compare.
 // An array prints one object per run in `runs`, with the figures of the whole group beside them.
-import { monosemanticity } from '../src/analysis/snapshot.js';
+import { monosemanticity } from '../src/analysis/cpu.js';
 import { parseRunConfig } from '../src/config/schema.js';
 import type { StepLoop } from '../src/graph/step.js';
 import { ortEngine, trainTogether, type TrainOptions } from '../src/train/train.js';

@@ -2,13 +2,8 @@
 // the training step (as the paper plots them), the loss trace, and the full analysis of one
 // snapshot.
 import type { LoadedRun, LossTrace, Snapshot, StoredRunConfig } from '../store/types.js';
-import {
-  SnapshotAnalyser,
-  type AnalyseOptions,
-  type AnalyserOptions,
-  type MonosemanticitySummary,
-  type SnapshotAnalysis,
-} from './snapshot.js';
+import { cpuAnalyser, type CpuAnalyserOptions } from './cpu.js';
+import type { AnalyseOptions, MonosemanticitySummary, SnapshotAnalyser, SnapshotAnalysis } from './snapshot.js';
 
 /** One snapshot's measures. The snapshot after step i = 2^j - 1 sits at log2_step = j. */
 export interface SeriesPoint extends MonosemanticitySummary {
@@ -68,8 +63,8 @@ export async function seriesWith(
 }
 
 /** The monosemanticity measures of every snapshot of a run, and its loss trace. */
-export async function runSeries(run: LoadedRun, options: AnalyserOptions = {}): Promise<RunSeries> {
-  const analyser = new SnapshotAnalyser(run.config, options);
+export async function runSeries(run: LoadedRun, options: CpuAnalyserOptions = {}): Promise<RunSeries> {
+  const analyser = cpuAnalyser(run.config, options);
   try {
     return { series: await seriesWith(analyser, run), losses: run.losses };
   } finally {
@@ -84,7 +79,7 @@ export async function runSeries(run: LoadedRun, options: AnalyserOptions = {}): 
  */
 export async function analyseRun(
   run: LoadedRun,
-  opts: AnalyseOptions & AnalyserOptions & { snapshot?: number } = {},
+  opts: AnalyseOptions & CpuAnalyserOptions & { snapshot?: number } = {},
 ): Promise<RunAnalysis> {
   const chosen = opts.snapshot === undefined ? finalSnapshot(run) : findSnapshot(run, opts.snapshot);
   if (!chosen) {
@@ -95,10 +90,7 @@ export async function analyseRun(
         : `run ${run.id} has no snapshot ${opts.snapshot}; its snapshots are after steps ${steps.join(', ')}`,
     );
   }
-  const analyser = new SnapshotAnalyser(run.config, {
-    threads: opts.threads,
-    monoMinActivation: opts.monoMinActivation,
-  });
+  const analyser = cpuAnalyser(run.config, opts);
   try {
     const metrics = await analyser.analyse(chosen, run.embeddings, opts);
     const series = await seriesWith(analyser, run);

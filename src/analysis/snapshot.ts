@@ -1,9 +1,11 @@
 // Everything SPEC.md's "Analysis of a snapshot" asks of one snapshot (W1, b1, W2) and its
 // embedding, computed by the ORT graphs of snapshot-graph.ts. The matrix products run in ORT; only
-// the heat-map ordering and a few vector sums run in JavaScript.
-import ort from 'onnxruntime-node';
+// the heat-map ordering and a few vector sums run in JavaScript. The runtime is given, so the same
+// analysis runs on onnxruntime-node in Node (cpu.ts) and on onnxruntime-web in a browser; nothing
+// here may reach a Node-only module.
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import type { RunConfig } from '../config/schema.js';
-import { createSession } from '../train/device.js';
+import type { OrtRuntime } from '../train/ort-engine.js';
 import { heatmapOrder, type HeatmapOrder } from './heatmap.js';
 import { matrix, type Matrix } from './matrix.js';
 import { buildAnalysisModel, outputWidth } from './snapshot-graph.js';
@@ -127,8 +129,8 @@ export interface AnalyseOptions {
 }
 
 export interface AnalyserOptions {
-  /** ORT intra-op threads (default: ORT's choice, the machine's cores). */
-  threads?: number;
+  /** The ORT to run the analysis graphs on, with its threads chosen. */
+  runtime: OrtRuntime;
   /**
    * Also require max_j SFA >= this of a monosemantic neuron (finite, >= 0). Default: no floor, the
    * paper's definition.
@@ -199,11 +201,11 @@ function summarise(
 export class SnapshotAnalyser {
   readonly cfg: AnalysisConfig;
   readonly out: number;
-  private readonly sessions = new Map<'sfa' | 'full', Promise<ort.InferenceSession>>();
+  private readonly sessions = new Map<'sfa' | 'full', Promise<InferenceSession>>();
 
   constructor(
     cfg: AnalysisConfig,
-    private readonly options: AnalyserOptions = {},
+    private readonly options: AnalyserOptions,
   ) {
     const floor = options.monoMinActivation;
     if (floor !== undefined && !(Number.isFinite(floor) && floor >= 0)) {
@@ -213,21 +215,25 @@ export class SnapshotAnalyser {
     this.out = outputWidth(cfg);
   }
 
-  private session(kind: 'sfa' | 'full'): Promise<ort.InferenceSession> {
+  private session(kind: 'sfa' | 'full'): Promise<InferenceSession> {
     let s = this.sessions.get(kind);
     if (!s) {
-      s = createSession(buildAnalysisModel(this.cfg, kind === 'full'), 'cpu', this.options.threads);
+      s = this.options.runtime.createSession(buildAnalysisModel(this.cfg, kind === 'full'));
       this.sessions.set(kind, s);
     }
     return s;
   }
 
-  private firstLayerFeeds(layer: FirstLayer, E: Float32Array): Record<string, ort.Tensor> {
+  private tensor(data: Float32Array, dims: readonly number[]): Tensor {
+    return new this.options.runtime.Tensor('float32', data, dims);
+  }
+
+  private firstLayerFeeds(layer: FirstLayer, E: Float32Array): Record<string, Tensor> {
     const { k, m, N } = this.cfg;
     return {
-      W1: new ort.Tensor('float32', checkLength('W1', layer.W1, k * m, 'k x m'), [k, m]),
-      b1: new ort.Tensor('float32', checkLength('b1', layer.b1, k, 'k'), [k, 1]),
-      E: new ort.Tensor('float32', checkLength('E', E, m * N, 'm x N'), [m, N]),
+      W1: this.tensor(checkLength('W1', layer.W1, k * m, 'k x m'), [k, m]),
+      b1: this.tensor(checkLength('b1', layer.b1, k, 'k'), [k, 1]),
+      E: this.tensor(checkLength('E', E, m * N, 'm x N'), [m, N]),
     };
   }
 
@@ -245,7 +251,7 @@ export class SnapshotAnalyser {
     return summarise(this.cfg, this.maxima(r), layer.b1, this.options.monoMinActivation);
   }
 
-  private maxima(r: ort.InferenceSession.ReturnType): NeuronMaxima {
+  private maxima(r: InferenceSession.ReturnType): NeuronMaxima {
     return {
       ratio: r.ratio!.data as Float32Array,
       max: r.max!.data as Float32Array,
@@ -298,12 +304,12 @@ export class SnapshotAnalyser {
     const session = await this.session('full');
     const r = await session.run({
       ...this.firstLayerFeeds(weights, E),
-      W2: new ort.Tensor('float32', checkLength('W2', weights.W2, out * k, 'out x k'), [out, k]),
-      keep: new ort.Tensor('float32', keep, [1, N]),
-      extra: new ort.Tensor('float32', extra, [m, 1]),
-      amp_x: new ort.Tensor('float32', ampX, [F, m]),
-      amp: new ort.Tensor('float32', amplitude, [A]),
-      readout: new ort.Tensor('float32', readout, [F, 1, out]),
+      W2: this.tensor(checkLength('W2', weights.W2, out * k, 'out x k'), [out, k]),
+      keep: this.tensor(keep, [1, N]),
+      extra: this.tensor(extra, [m, 1]),
+      amp_x: this.tensor(ampX, [F, m]),
+      amp: this.tensor(amplitude, [A]),
+      readout: this.tensor(readout, [F, 1, out]),
     });
     const data = (name: string) => r[name]!.data as Float32Array;
     const sfa = matrix(k, N, data('sfa'));
@@ -342,49 +348,4 @@ export class SnapshotAnalyser {
     this.sessions.clear();
     for (const s of sessions) await (await s).release();
   }
-}
-
-async function withAnalyser<T>(
-  cfg: AnalysisConfig,
-  options: AnalyserOptions,
-  fn: (a: SnapshotAnalyser) => Promise<T>,
-): Promise<T> {
-  const analyser = new SnapshotAnalyser(cfg, options);
-  try {
-    return await fn(analyser);
-  } finally {
-    await analyser.release();
-  }
-}
-
-/** SFA (k x N) and the monosemanticity ratio per neuron of one first layer. */
-export function singleFeatureActivations(
-  cfg: AnalysisConfig,
-  layer: FirstLayer,
-  E: Float32Array,
-  options: AnalyserOptions = {},
-): Promise<SingleFeatureActivations> {
-  return withAnalyser(cfg, options, (a) => a.singleFeatureActivations(layer, E));
-}
-
-/** Monosemantic neuron count, / N, / k, features covered, dead neurons, the count below the floor and mean bias of one first layer. */
-export function monosemanticity(
-  cfg: AnalysisConfig,
-  layer: FirstLayer,
-  E: Float32Array,
-  options: AnalyserOptions = {},
-): Promise<MonosemanticitySummary> {
-  return withAnalyser(cfg, options, (a) => a.monosemanticity(layer, E));
-}
-
-/** Every measure of one snapshot (see SnapshotAnalysis); for many snapshots, reuse a SnapshotAnalyser. */
-export function analyseSnapshot(
-  cfg: AnalysisConfig,
-  weights: SnapshotWeights,
-  embeddings: AnalysisEmbeddings,
-  opts: AnalyseOptions & AnalyserOptions = {},
-): Promise<SnapshotAnalysis> {
-  return withAnalyser(cfg, { threads: opts.threads, monoMinActivation: opts.monoMinActivation }, (a) =>
-    a.analyse(weights, embeddings, opts),
-  );
 }

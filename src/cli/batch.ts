@@ -1,7 +1,7 @@
 // `toymodels batch`: the 21 batches of Table 1 by name, one, several or --all, at a named scale.
 import { Command } from 'commander';
-import { BATCH_NAMES, batchSpec, CATALOGUE, findBatch } from '../sweep/catalogue.js';
-import { formatSweepValue } from '../sweep/spec.js';
+import { BATCH_NAMES, CATALOGUE, findBatch } from '../sweep/catalogue.js';
+import { batchSpec, formatSweepValue } from '../sweep/spec.js';
 import { UsageError } from './errors.js';
 import { addSweepOptions, givenFields, gridFromOptions, runSweeps, scaleFromOptions } from './sweep-options.js';
 

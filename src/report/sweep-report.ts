@@ -4,7 +4,7 @@
 // input comes from it through src/figures/from-sweep.ts, as on the dashboard.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { finalSnapshot, reorder, SnapshotAnalyser, type RunAnalysis } from '../analysis/index.js';
+import { cpuAnalyser, finalSnapshot, reorder, type RunAnalysis } from '../analysis/index.js';
 import {
   amplitudeCurves,
   amplitudeResponse,
@@ -179,7 +179,7 @@ export async function writeSweepReport(
   const order = analysisOf(best.id).metrics.heatmap_order;
   const topFeatures = Array.from(order.features.slice(0, 3));
   const loaded = store.loadRun(best.id);
-  const analyser = new SnapshotAnalyser(loaded.config, { threads: opts.threads });
+  const analyser = cpuAnalyser(loaded.config, { threads: opts.threads });
   const panels = [];
   try {
     for (const extra of [[], topFeatures.slice(0, 1), topFeatures]) {

@@ -5,14 +5,15 @@
 // ORT blocks the thread it runs on, so the work is queued and runs one task at a time.
 import {
   amplitudeOptions,
+  cpuAnalyser,
   finalSnapshot,
   findSnapshot,
   reorder,
   seriesWith,
   snapshotSteps,
-  SnapshotAnalyser,
   zeroOutputLoss,
   type SeriesPoint,
+  type SnapshotAnalyser,
 } from '../analysis/index.js';
 import { amplitudeCurves } from '../figures/amplitude-response.js';
 import { HEATMAP_MAX_FEATURES, HEATMAP_MAX_NEURONS } from '../figures/heatmap.js';
@@ -98,7 +99,7 @@ export class RunAnalysis {
     const key = shapeKey(run.config);
     let a = this.analysers.get(key);
     if (!a) {
-      a = new SnapshotAnalyser(run.config, { threads: this.options.threads });
+      a = cpuAnalyser(run.config, { threads: this.options.threads });
       this.analysers.set(key, a);
     }
     return a;

@@ -1,8 +1,6 @@
-// Table 1 of the seed (SPEC.md), with the sweep values its author used (all rows: N=512, m=64),
-// and a batch as a sweep.
-import { ConfigError, type RunConfigInput } from '../config/schema.js';
-import type { Scale } from './scale.js';
-import { formatSweepValue, specDigest, type SweepSpec } from './spec.js';
+// Table 1 of the seed (SPEC.md), with the sweep values its author used (all rows: N=512, m=64).
+// Browser-safe: the playground's presets are these rows; `batchSpec` (spec.ts) makes a sweep of one.
+import type { RunConfigInput } from '../config/schema.js';
 import { parseVariable, type SweepVariable } from './values.js';
 
 export interface Batch {
@@ -67,38 +65,4 @@ export const BATCH_NAMES = CATALOGUE.map((b) => b.name);
 
 export function findBatch(name: string): Batch | undefined {
   return CATALOGUE.find((b) => b.name.toLowerCase() === name.toLowerCase());
-}
-
-/**
- * A batch as a sweep. Extra fixed values and grid variables (say, seeds) may be added for fields
- * the batch leaves open; changing a field the batch fixes or sweeps would no longer be that batch.
- */
-export function batchSpec(
-  batch: Batch,
-  scale: Scale,
-  extraFixed: Record<string, unknown>,
-  extraGrid: SweepVariable[],
-): SweepSpec {
-  const owned = new Set([...Object.keys(batch.fixed), ...batch.variables.map((v) => v.field)]);
-  for (const [field, value] of Object.entries(extraFixed)) {
-    if (owned.has(field))
-      throw new ConfigError(field, value, `is set by batch ${batch.name}; batches fix ${[...owned].join(', ')}`);
-  }
-  for (const v of extraGrid) {
-    if (owned.has(v.field))
-      throw new ConfigError(
-        v.field,
-        v.values.map(formatSweepValue).join(','),
-        `is set by batch ${batch.name} and cannot be swept in it`,
-      );
-  }
-  const base = {
-    batch: batch.name,
-    fixed: { ...batch.fixed, ...extraFixed },
-    variables: [...batch.variables, ...extraGrid],
-    scale,
-  };
-  const scalePart = scale.name === 'custom' ? `b${scale.log2_batch_size}s${scale.log2_training_steps}` : scale.name;
-  const extra = Object.keys(extraFixed).length || extraGrid.length || scale.constant_batch_times_k;
-  return { name: `${batch.name}-${scalePart}${extra ? `-${specDigest(base)}` : ''}`, ...base };
 }

@@ -8,6 +8,7 @@ import { firstIssue, sweepSpecSchema } from '../config/stored.js';
 import { StoreError } from '../store/errors.js';
 import type { SweepRow } from '../store/types.js';
 import { log2BatchFor, type Scale } from './scale.js';
+import type { Batch } from './catalogue.js';
 import { expandGrid, type SweepValue, type SweepVariable } from './values.js';
 
 export interface SweepSpec {
@@ -87,3 +88,37 @@ export const pointLabel = (p: Pick<SweepPoint, 'values'>): string =>
   Object.entries(p.values)
     .map(([k, v]) => `${k}=${formatSweepValue(v)}`)
     .join(' ') || 'run';
+
+/**
+ * A batch as a sweep. Extra fixed values and grid variables (say, seeds) may be added for fields
+ * the batch leaves open; changing a field the batch fixes or sweeps would no longer be that batch.
+ */
+export function batchSpec(
+  batch: Batch,
+  scale: Scale,
+  extraFixed: Record<string, unknown>,
+  extraGrid: SweepVariable[],
+): SweepSpec {
+  const owned = new Set([...Object.keys(batch.fixed), ...batch.variables.map((v) => v.field)]);
+  for (const [field, value] of Object.entries(extraFixed)) {
+    if (owned.has(field))
+      throw new ConfigError(field, value, `is set by batch ${batch.name}; batches fix ${[...owned].join(', ')}`);
+  }
+  for (const v of extraGrid) {
+    if (owned.has(v.field))
+      throw new ConfigError(
+        v.field,
+        v.values.map(formatSweepValue).join(','),
+        `is set by batch ${batch.name} and cannot be swept in it`,
+      );
+  }
+  const base = {
+    batch: batch.name,
+    fixed: { ...batch.fixed, ...extraFixed },
+    variables: [...batch.variables, ...extraGrid],
+    scale,
+  };
+  const scalePart = scale.name === 'custom' ? `b${scale.log2_batch_size}s${scale.log2_training_steps}` : scale.name;
+  const extra = Object.keys(extraFixed).length || extraGrid.length || scale.constant_batch_times_k;
+  return { name: `${batch.name}-${scalePart}${extra ? `-${specDigest(base)}` : ''}`, ...base };
+}

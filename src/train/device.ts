@@ -89,7 +89,8 @@ export async function ensureDevice(device: Device): Promise<void> {
   }
 }
 
-/** onnxruntime-node on the device, for the ORT engine. */
-export function nodeRuntime(device: Device, threads: number): OrtRuntime {
+/** onnxruntime-node on the device, for the ORT engine and the snapshot analysis; `threads`
+ * undefined leaves ORT's own choice. */
+export function nodeRuntime(device: Device, threads?: number): OrtRuntime {
   return { Tensor: ort.Tensor, createSession: (model) => createSession(model, device, threads) };
 }

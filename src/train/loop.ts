@@ -27,6 +27,27 @@ export interface Progress {
   loss: number;
 }
 
+/** One run's records so far: the arrays its result will hold, growing as training goes. */
+export interface RunRecords {
+  readonly losses: { readonly steps: readonly number[]; readonly loss: readonly number[] };
+  readonly snapshots: readonly Snapshot[];
+  readonly divergedAtStep?: number;
+  /** Steps trained so far. */
+  readonly stepsRun: number;
+  /** The run's fixed embeddings, which the analysis of a snapshot needs. */
+  readonly embeddings: Embeddings;
+}
+
+export interface TrainHooks {
+  onProgress?: (p: Progress) => void;
+  /**
+   * Called after every chunk with each run's records and a reader of every run's current
+   * parameters; the loop waits for it before the next chunk, so a page can draw between chunks,
+   * pause (resolve later) or stop (throw).
+   */
+  afterChunk?: (runs: readonly RunRecords[], current: () => Promise<Params[]>) => void | Promise<void>;
+}
+
 /** Makes the engine for a group of runs; `lengths` are the chunk lengths the loop will ask for. */
 export type EngineFactory = (cfgs: RunConfig[], embeddings: Embeddings[], lengths: Set<number>) => Promise<Engine>;
 
@@ -59,7 +80,7 @@ export function chunkLength(first: number, T: number): number {
 }
 
 /** One run's side of a vectorised loop: its inputs, records and outcome. */
-class RunState {
+class RunState implements RunRecords {
   readonly inputs: RunInputs;
   readonly losses = { steps: [] as number[], loss: [] as number[] };
   readonly snapshots: Snapshot[] = [];
@@ -70,6 +91,10 @@ class RunState {
 
   constructor(readonly cfg: RunConfig) {
     this.inputs = new RunInputs(cfg);
+  }
+
+  get embeddings(): Embeddings {
+    return this.inputs.embeddings;
   }
 
   get running(): boolean {
@@ -85,7 +110,7 @@ class RunState {
 export async function trainWith(
   cfgs: RunConfig[],
   engineFactory: EngineFactory,
-  onProgress?: (p: Progress) => void,
+  hooks: TrainHooks = {},
 ): Promise<TrainResult[]> {
   const cfg = cfgs[0]!;
   const R = cfgs.length;
@@ -159,7 +184,11 @@ export async function trainWith(
       }
       // Progress follows the first run still training (they all advance together).
       const lead = runs.find((r) => r.running) ?? runs[0]!;
-      onProgress?.({ step: first, steps: T, loss: lead.losses.loss.at(-1)! });
+      hooks.onProgress?.({ step: first, steps: T, loss: lead.losses.loss.at(-1)! });
+      await hooks.afterChunk?.(runs, async () => {
+        const now = await engine.read();
+        return runs.map((_, i) => runParams(now, i));
+      });
     }
   } finally {
     await engine.release();

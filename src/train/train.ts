@@ -58,7 +58,7 @@ function defaultEngine(opts: TrainOptions): EngineFactory {
  * A run that diverges stops recording; the others go on.
  */
 export function trainTogether(cfgs: RunConfig[], opts: TrainOptions): Promise<TrainResult[]> {
-  return trainWith(cfgs, opts.engine ?? defaultEngine(opts), opts.onProgress);
+  return trainWith(cfgs, opts.engine ?? defaultEngine(opts), { onProgress: opts.onProgress });
 }
 
 /** Trains one run. */

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyseRun, runSeries } from '../../src/analysis/run.js';
 import { parseRunConfig } from '../../src/config/schema.js';
 import { RunStore, type LoadedRun } from '../../src/store/run-store.js';
-import { monosemanticity } from '../../src/analysis/snapshot.js';
+import { monosemanticity } from '../../src/analysis/cpu.js';
 import { train } from '../../src/train/train.js';
 
 /**

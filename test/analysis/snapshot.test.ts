@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { at, column } from '../../src/analysis/matrix.js';
-import {
-  analyseSnapshot,
-  monosemanticity,
-  REPORTED_ACTIVATION_FLOOR,
-  singleFeatureActivations,
-  SnapshotAnalyser,
-  type AnalysisConfig,
-} from '../../src/analysis/snapshot.js';
+import { analyseSnapshot, cpuAnalyser, monosemanticity, singleFeatureActivations } from '../../src/analysis/cpu.js';
+import { REPORTED_ACTIVATION_FLOOR, type AnalysisConfig } from '../../src/analysis/snapshot.js';
 
 const identity = (n: number) => Float32Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0));
 
@@ -180,7 +174,7 @@ describe('matrices of a tiny model (k = 2, m = 2, N = 3)', () => {
   });
 
   it('a reused analyser gives the same answers for several snapshots', async () => {
-    const analyser = new SnapshotAnalyser(tiny, { threads: 1 });
+    const analyser = cpuAnalyser(tiny, { threads: 1 });
     try {
       const first = await analyser.analyse(w, emb);
       const second = await analyser.analyse({ ...w, b1: Float32Array.from([-10, -10]) }, emb);
@@ -344,7 +338,7 @@ describe('the activation floor', () => {
   });
 
   it.each([-0.1, NaN, Infinity])('rejects monoMinActivation %s with a RangeError naming it', async (bad) => {
-    expect(() => new SnapshotAnalyser(cfg5, { monoMinActivation: bad })).toThrow(RangeError);
+    expect(() => cpuAnalyser(cfg5, { monoMinActivation: bad })).toThrow(RangeError);
     await expect(monosemanticity(cfg5, first, E4, { monoMinActivation: bad })).rejects.toThrow(
       new RegExp(`^monoMinActivation: ${bad} must be a finite number >= 0$`),
     );

@@ -5,7 +5,7 @@
 // Vulkan) this is small; `npm run bench:gpu` repeats it at the paper's sizes on a real GPU.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { monosemanticity } from '../../src/analysis/snapshot.js';
+import { monosemanticity } from '../../src/analysis/cpu.js';
 import { zeroOutputLoss } from '../../src/analysis/loss.js';
 import { parseRunConfig } from '../../src/config/schema.js';
 import { trainTogether } from '../../src/train/train.js';
