@@ -9,6 +9,7 @@ import { EXIT_FAILURE, EXIT_USAGE, fail, UsageError } from './errors.js';
 import { analyseCommand } from './analyse.js';
 import { batchCommand } from './batch.js';
 import { collectCommand } from './collect.js';
+import { importCommand } from './import.js';
 import { mergeCommand } from './merge.js';
 import { reportCommand } from './report.js';
 import { runsCommand } from './runs.js';
@@ -33,6 +34,7 @@ export function program(): Command {
   cmd.addCommand(collectCommand());
   cmd.addCommand(runsCommand());
   cmd.addCommand(mergeCommand());
+  cmd.addCommand(importCommand());
   cmd.addCommand(reportCommand());
   cmd.addCommand(analyseCommand());
   cmd.addCommand(serveCommand());

@@ -5,7 +5,8 @@
 // limits: README, "Sweeps on many machines".
 import path from 'node:path';
 import type { Redis } from 'ioredis';
-import { decodeRunFiles, readRunFiles } from '../store/run-folder.js';
+import { decodeRunFiles } from '../store/run-files.js';
+import { readRunFiles } from '../store/run-folder.js';
 import type { LoadedRun, RunRow } from '../store/types.js';
 
 const resultKey = (jobId: string): string => `toymodels:result:${jobId}`;

@@ -1,18 +1,13 @@
 // One run from config to store: the unit of work that `train` runs once and sweeps run many times.
 import type { RunConfig } from '../config/schema.js';
 import { PACKAGE_VERSION } from '../config/version.js';
-import { finalLoss, FINAL_LOSS_RECORDS, lossWindow } from '../analysis/loss.js';
-import { monosemanticity } from '../analysis/snapshot.js';
+import { runSummary } from '../analysis/summary.js';
+import { monosemanticity } from '../analysis/cpu.js';
 import type { RunStore } from '../store/run-store.js';
 import type { RunSummary, StoredRunConfig, SweepLink } from '../store/types.js';
 import type { Device } from '../config/stored.js';
 import { type Progress, type TrainResult } from '../train/loop.js';
 import { engineName, trainTogether } from '../train/train.js';
-
-/** SPEC.md's final data loss: the mean of the last 8 recorded losses. */
-export function finalDataLoss(losses: number[]): number {
-  return lossWindow(losses, FINAL_LOSS_RECORDS).mean;
-}
 
 export interface RecordedRun {
   id: string;
@@ -80,22 +75,7 @@ export async function trainTogetherAndRecord(
   for (const [i, result] of results.entries()) {
     const cfg = runs[i]!.config;
     const metrics = await monosemanticity(cfg, result.params, result.embeddings.E, { threads: opts.threads });
-    const loss = finalLoss(result.losses.loss, result.status === 'diverged');
-    const summary: RunSummary = {
-      status: result.status,
-      ...(result.divergedAtStep !== undefined ? { diverged_at_step: result.divergedAtStep } : {}),
-      data_loss: loss.last8.mean,
-      data_loss_se: loss.last8.se,
-      data_loss_last64: loss.last64.mean,
-      data_loss_last64_se: loss.last64.se,
-      monosemantic_neurons: metrics.monosemantic_neurons,
-      monosemantic_per_feature: metrics.monosemantic_per_feature,
-      features_covered: metrics.features_covered,
-      dead_neurons: metrics.dead_neurons,
-      mean_bias: metrics.mean_bias,
-      samples_per_second: result.samplesPerSecond,
-      seconds: result.seconds,
-    };
+    const summary = runSummary(result, metrics);
     store.finishRun(ids[i]!, {
       config: configs[i]!,
       losses: result.losses,

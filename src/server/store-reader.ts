@@ -18,11 +18,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, reason } from '../store/errors.js';
-import { readRunFolder, RUN_FILES } from '../store/run-folder.js';
+import { RUN_FILES, RUN_ID } from '../store/run-files.js';
+import { readRunFolder } from '../store/run-folder.js';
 import { parseRunRow, type RawRow, type RawSweep } from '../store/run-index.js';
 import { INDEX_FILE, SCHEMA_VERSION } from '../store/run-store.js';
-import { RUN_ID } from '../store/run-store.js';
-export { RUN_ID } from '../store/run-store.js';
+export { RUN_ID } from '../store/run-files.js';
 export { SWEEP_NAME } from '../config/stored.js';
 import type { LoadedRun, RunRow, SweepRow } from '../store/types.js';
 

@@ -1,35 +1,23 @@
 // The run store: DIR/index.sqlite lists every run, DIR/<id>/ holds a finished run's files.
 // The row is the commit point: finishRun writes the folder first and flips the row only after,
 // so a run whose process died stays `running` and is never mistaken for a finished one.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StoreError, reason } from './errors.js';
+import { newRunId, RUN_ID } from './run-files.js';
 import { readRunFolder, writeRunFolder } from './run-folder.js';
 import { RunIndex, type RunFilter } from './run-index.js';
 import { isSettled } from './status.js';
 import type { LoadedRun, RunProgress, RunRecord, RunRow, StoredRunConfig, SweepLink, SweepRow } from './types.js';
 
 export { StoreError } from './errors.js';
-export { RUN_FILES, RUN_FORMAT, tensorShapes, type TensorShapes } from './run-folder.js';
 export { SCHEMA_VERSION, type IndexedConfigField, type RunFilter } from './run-index.js';
 export type * from './types.js';
 
 export const DEFAULT_STORE_DIR = './runs';
 export const INDEX_FILE = 'index.sqlite';
 
-/** What a run id looks like; also what keeps ids from the outside inside the store's folder. */
-export const RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
-
 export { isSettled };
-
-/** UTC time to the second, then random hex: ids sort by creation and do not collide across processes. */
-export function newRunId(now: Date = new Date()): string {
-  const iso = now.toISOString(); // 2026-11-26T15:01:02.345Z
-  const date = iso.slice(0, 10).replaceAll('-', '');
-  const time = iso.slice(11, 19).replaceAll(':', '');
-  return `${date}-${time}-${randomBytes(3).toString('hex')}`;
-}
 
 export class RunStore {
   /** The store's absolute directory. */

@@ -1,7 +1,7 @@
 // The safetensors format (https://github.com/huggingface/safetensors), F32 only: an 8-byte
 // little-endian header length, a JSON header padded with spaces to a multiple of 8, then the raw
 // tensor bytes. Chosen so a run's tensors open in Python with `safetensors.numpy.load_file`.
-import { endianness } from 'node:os';
+// Typed arrays and TextEncoder only, no Node modules: a browser writes and reads these files too.
 
 /** A row-major float32 tensor. */
 export interface Tensor {
@@ -32,8 +32,9 @@ const fail = (message: string): never => {
 };
 
 // Float32Array views use host byte order; the format is little-endian.
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 function assertLittleEndianHost(): void {
-  if (endianness() !== 'LE') fail('big-endian hosts are not supported');
+  if (!LITTLE_ENDIAN_HOST) fail('big-endian hosts are not supported');
 }
 
 const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
@@ -45,7 +46,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
  * Encodes tensors in the order given (Object.entries order). `metadata` becomes `__metadata__`,
  * written first in the header as the reference implementation does; omitted when not given.
  */
-export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Buffer {
+export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
   assertLittleEndianHost();
   // Null prototype: a tensor named "__proto__" must become a key, not replace the prototype.
   const header: Record<string, unknown> = Object.create(null);
@@ -66,14 +67,14 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Re
     header[name] = { dtype: 'F32', shape: [...shape], data_offsets: [offset, offset + data.byteLength] };
     offset += data.byteLength;
   }
-  const json = JSON.stringify(header);
-  const padding = (8 - (Buffer.byteLength(json) % 8)) % 8;
-  const headerBytes = Buffer.from(json + ' '.repeat(padding), 'utf8');
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const headerLength = json.length + ((8 - (json.length % 8)) % 8);
 
-  const out = Buffer.alloc(8 + headerBytes.length + offset);
-  out.writeBigUInt64LE(BigInt(headerBytes.length), 0);
-  headerBytes.copy(out, 8);
-  let position = 8 + headerBytes.length;
+  const out = new Uint8Array(8 + headerLength + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerLength), true);
+  out.set(json, 8);
+  out.fill(0x20, 8 + json.length, 8 + headerLength); // spaces pad the header
+  let position = 8 + headerLength;
   for (const [, { data }] of entries) {
     out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), position);
     position += data.byteLength;

@@ -1,5 +1,5 @@
 // What a run store keeps. Tensor shapes are never passed in: they follow from the config
-// (see `tensorShapes` in run-folder.ts), and every array is checked against them.
+// (see `tensorShapes` in run-files.ts), and every array is checked against them.
 import type { LossTrace, RunProgress, RunStatus, RunSummary, StoredRunConfig } from '../config/stored.js';
 import type { Embeddings } from '../graph/step.js';
 import type { Snapshot } from '../train/loop.js';

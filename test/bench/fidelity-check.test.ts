@@ -7,7 +7,7 @@ import { parseRunConfig } from '../../src/config/schema.js';
 import { featureProbabilities } from '../../src/features/distributions.js';
 import { randomEmbedding } from '../../src/features/embedding.js';
 import { Rng } from '../../src/features/rng.js';
-import { finalDataLoss } from '../../src/runner/record-run.js';
+import { finalDataLoss } from '../../src/analysis/summary.js';
 import {
   LEARNING_CRITERIA,
   learningFailures,

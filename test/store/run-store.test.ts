@@ -4,12 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../../src/config/schema.js';
+import { newRunId } from '../../src/store/run-files.js';
 import { decodeSafetensors } from '../../src/store/safetensors.js';
 import {
   RunStore,
   SCHEMA_VERSION,
   StoreError,
-  newRunId,
   type RunRecord,
   type RunSummary,
   type StoredRunConfig,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { SafetensorsError, decodeSafetensors, encodeSafetensors } from '../../src/store/safetensors.js';
+import { SafetensorsError, decodeSafetensors, encodeSafetensors, type Tensor } from '../../src/store/safetensors.js';
+
+/** The encoder's bytes (a plain Uint8Array, for browsers) as a Buffer view, for reading them here. */
+function encode(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Buffer {
+  const bytes = encodeSafetensors(tensors, metadata);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
 
 /** A file with a hand-written header, for malformed-input cases the encoder refuses to produce. */
 function withHeader(header: unknown, data: Uint8Array = new Uint8Array(0)): Buffer {
@@ -13,7 +19,7 @@ const f32 = (...values: number[]) => new Uint8Array(new Float32Array(values).buf
 
 describe('safetensors', () => {
   it('writes the exact byte layout of a tiny tensor', () => {
-    const buf = encodeSafetensors({ a: { shape: [2], data: new Float32Array([1, -2]) } });
+    const buf = encode({ a: { shape: [2], data: new Float32Array([1, -2]) } });
     const header = '{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}'; // 54 bytes, padded to 56
     const expected = Buffer.concat([
       Buffer.from('3800000000000000', 'hex'),
@@ -31,7 +37,7 @@ describe('safetensors', () => {
       'würfel.3d': { shape: [2, 1, 2], data: new Float32Array([-0, Infinity, NaN, 1e-30]) },
     };
     const metadata = { format: 'toymodels-run-1', snapshots: '0,1,3', note: 'ünïcödé' };
-    const buf = encodeSafetensors(tensors, metadata);
+    const buf = encode(tensors, metadata);
     const headerLength = Number(buf.readBigUInt64LE(0));
     expect(headerLength % 8).toBe(0);
     expect(buf.length).toBe(8 + headerLength + 4 * (6 + 1 + 0 + 4));
@@ -43,7 +49,7 @@ describe('safetensors', () => {
   });
 
   it('lays tensors out in the order given and omits absent metadata', () => {
-    const buf = encodeSafetensors({
+    const buf = encode({
       z: { shape: [1], data: new Float32Array([1]) },
       a: { shape: [1], data: new Float32Array([2]) },
     });
@@ -71,14 +77,14 @@ describe('safetensors', () => {
   });
 
   it('copies the data instead of aliasing the file buffer', () => {
-    const buf = encodeSafetensors({ a: { shape: [1], data: new Float32Array([1]) } });
+    const buf = encode({ a: { shape: [1], data: new Float32Array([1]) } });
     const { tensors } = decodeSafetensors(buf);
     buf.fill(0);
     expect(tensors.a!.data[0]).toBe(1);
   });
 
   it('rejects every truncation of a valid file', () => {
-    const buf = encodeSafetensors({ a: { shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) } }, { m: 'x' });
+    const buf = encode({ a: { shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) } }, { m: 'x' });
     for (let n = 0; n < buf.length; n++) {
       expect(() => decodeSafetensors(buf.subarray(0, n)), `length ${n}`).toThrow(SafetensorsError);
     }
