@@ -108,6 +108,10 @@ export function serveWebApp(webRoot: string) {
     const headers: Record<string, string> = { 'content-type': MIME[ext] ?? 'application/octet-stream' };
     // Vite names built assets by content hash: they never change. index.html always revalidates.
     headers['cache-control'] = rawPath.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+    // Cross-origin isolation gives the playground SharedArrayBuffer, hence WebAssembly threads; the
+    // app loads nothing from other origins, so it costs nothing.
+    headers['cross-origin-opener-policy'] = 'same-origin';
+    headers['cross-origin-embedder-policy'] = 'require-corp';
     return c.body(body, 200, headers);
   };
 }

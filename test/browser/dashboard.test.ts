@@ -5,19 +5,15 @@
 // run is drawn as the report draws it, a corrupt run shows its error while the rest keeps working,
 // and a run started while a page is open appears without a reload.
 // Screenshots of the main pages go to test-artifacts/.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { CHROMIUM, CLI, HAS_CHROMIUM, launchChromium, ROOT, startServer } from './serve.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'bin/toymodels.js');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const run = promisify(execFile);
 
@@ -25,35 +21,6 @@ if (!HAS_CHROMIUM) {
   console.warn(
     `dashboard browser tests skipped: ${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium; .ci/run does)`,
   );
-}
-
-/** Starts `toymodels serve` on a free port and resolves with its URL (printed on stdout). */
-function startServer(store: string): Promise<{ proc: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--store', store], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(
-      () => reject(new Error(`toymodels serve printed no URL in 30 s; stdout: ${out} stderr: ${err}`)),
-      30_000,
-    );
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = out.match(/toymodels dashboard: (http:\/\/\S+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, url: m[1]!.endsWith('/') ? m[1]! : `${m[1]}/` });
-      }
-    });
-    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`toymodels serve exited with ${code}: ${err}`));
-    });
-  });
 }
 
 /** Pixel statistics of the first canvas under `selector`: distinct colours sampled and a hash. */
@@ -178,20 +145,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in headless Chromium', () => {
     brokenRun = grid.points[0]!.run!.id;
     fs.writeFileSync(path.join(store, brokenRun, 'tensors.safetensors'), 'not a safetensors file');
 
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     page.setDefaultTimeout(30_000);
     page.on('pageerror', (e) => pageErrors.push(e.message));

@@ -59,10 +59,26 @@ export function chartBox(testid: string, extraClass = ''): HTMLElement {
   return h('div', { class: `chart ${extraClass}`.trim(), 'data-testid': testid });
 }
 
+/** One heat map: the SFA in heat-map order, and each row's neuron and column's feature. */
+export interface HeatmapData {
+  step: number;
+  sfa: { rows: number; cols: number; data: Float32Array };
+  neurons: ArrayLike<number>;
+  features: ArrayLike<number>;
+}
+
+/** A snapshot from the API as a heat map. */
+export const snapshotHeatmap = (snap: SnapshotResponse): HeatmapData => ({
+  step: snap.step,
+  sfa: decodeSfa(snap.sfa),
+  neurons: snap.neurons,
+  features: snap.features,
+});
+
 export interface HeatmapPanel {
   el: HTMLElement;
-  /** Draws the snapshot (resolves when drawn). */
-  show(snapshot: SnapshotResponse, title?: string): Promise<void>;
+  /** Draws the heat map (resolves when drawn). */
+  show(heatmap: HeatmapData, title?: string): Promise<void>;
 }
 
 /**
@@ -73,7 +89,7 @@ export function heatmapPanel(opts: { scale: string; width?: number; height?: num
   const chart = chartBox(opts.testid ?? 'sfa-heatmap', 'heatmap');
   const readout = h('div', { class: 'hover-readout', 'data-testid': 'heatmap-hover' }, '\u00a0');
   const el = h('div', { class: 'heatmap-panel' }, chart, readout);
-  let current: { snap: SnapshotResponse; data: Float32Array; view: View } | undefined;
+  let current: { snap: HeatmapData; data: Float32Array; view: View } | undefined;
   const idle = 'hover the heat map for neuron, feature and activation';
   readout.textContent = idle;
 
@@ -131,7 +147,7 @@ export function heatmapPanel(opts: { scale: string; width?: number; height?: num
   return {
     el,
     async show(snap, title) {
-      const { data } = decodeSfa(snap.sfa);
+      const { data } = snap.sfa;
       const view = await draw(
         chart,
         () =>

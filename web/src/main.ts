@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { h, setChildren } from './dom.js';
 import { cataloguePage } from './pages/catalogue.js';
 import { comparePage } from './pages/compare.js';
+import { playgroundPage } from './pages/playground.js';
 import { runPage } from './pages/run.js';
 import { runsPage } from './pages/runs.js';
 import { sweepPage } from './pages/sweep.js';
@@ -18,6 +19,7 @@ const ROUTES: [RegExp, PageFactory, string][] = [
   [/^sweeps\/(.+)$/, sweepPage, 'sweeps'],
   [/^catalogue\/?$/, cataloguePage, 'catalogue'],
   [/^compare\/?$/, comparePage, 'runs'],
+  [/^playground\/?$/, playgroundPage, 'playground'],
 ];
 
 const app = document.getElementById('app')!;

@@ -2,7 +2,7 @@
 // maps next to each other, and their configurations with the differences highlighted.
 import { trainingPlot } from '../../../src/figures/index.js';
 import { api, cachedSnapshot, type RunDetail } from '../api.js';
-import { chartBox, draw, heatmapPanel } from '../charts.js';
+import { chartBox, draw, heatmapPanel, snapshotHeatmap } from '../charts.js';
 import { errorBox, h, metric, num, setChildren, statusBadge } from '../dom.js';
 import {
   configField,
@@ -148,7 +148,7 @@ export const comparePage: PageFactory = (root, { query }) => {
       cell.append(panel.el);
       jobs.push(
         cachedSnapshot(d.run.id, step, isSettled(d.run))
-          .then((snap) => panel.show(snap, d.run.id))
+          .then((snap) => panel.show(snapshotHeatmap(snap), d.run.id))
           .catch((e: Error) => setChildren(cell, errorBox(e.message, `Cannot load the heat map of ${d.run.id}`))),
       );
       return cell;

@@ -9,7 +9,7 @@ import {
   trainingPlot,
 } from '../../../src/figures/index.js';
 import { api, cachedSnapshot, type RunDetail, type SnapshotResponse } from '../api.js';
-import { chartBox, draw, heatmapPanel } from '../charts.js';
+import { chartBox, draw, heatmapPanel, snapshotHeatmap } from '../charts.js';
 import { errorBox, h, metric, num, progressBar, setChildren, statusBadge, when } from '../dom.js';
 import { configField, heatmapSize, isSettled, runScale, sweepHref, redrawOnChange, type PageFactory } from '../util.js';
 
@@ -151,7 +151,7 @@ export const runPage: PageFactory = (root, { path, query }) => {
     }
     const scale = runScale(d.run.config);
     await Promise.all([
-      panel.show(snap, `Single-feature activations after step ${snap.step}`),
+      panel.show(snapshotHeatmap(snap), `Single-feature activations after step ${snap.step}`),
       draw(biasBox, () =>
         biasPlot({
           scale,

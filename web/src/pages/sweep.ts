@@ -31,7 +31,7 @@ import {
   type SweepRunData,
 } from '../../../src/figures/index.js';
 import { api, cachedSnapshot, type SweepDetail, type SweepPoint } from '../api.js';
-import { chartBox, draw, heatmapPanel, type HeatmapPanel } from '../charts.js';
+import { chartBox, draw, heatmapPanel, snapshotHeatmap, type HeatmapPanel } from '../charts.js';
 import { errorBox, h, metric, progressBar, setChildren, statusBadge } from '../dom.js';
 import {
   heatmapSize,
@@ -339,7 +339,7 @@ export const sweepPage: PageFactory = (root, { path }) => {
         try {
           const snap = await cachedSnapshot(run.id, step, true);
           if (entry.wrap.dataset.loaded !== String(step)) {
-            await entry.panel.show(snap, titleOf(run));
+            await entry.panel.show(snapshotHeatmap(snap), titleOf(run));
             entry.wrap.dataset.loaded = String(step);
           }
           return { run, snap };
