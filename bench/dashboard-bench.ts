@@ -3,11 +3,11 @@
 // does not depend on) takes to become interactive in headless Chromium: from navigation until the
 // training, mono-vs-sweep and bias plots and the default SFA heat maps are drawn. Cold (fresh
 // server) and warm (the same page again).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium, startServer } from './browser.js';
 import { replaceSection } from './report-file.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -19,30 +19,9 @@ execFileSync(
   { stdio: 'ignore' },
 );
 
-const server = spawn(process.execPath, [bin, 'serve', '--port', '0', '--store', store], {
-  stdio: ['ignore', 'pipe', 'ignore'],
-});
-const url = await new Promise<string>((resolve) => {
-  let out = '';
-  server.stdout!.on('data', (d: Buffer) => {
-    out += d.toString();
-    const m = /toymodels dashboard: (http:\/\/\S+)/.exec(out);
-    if (m) resolve(m[1]!);
-  });
-});
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const server = await startServer(store);
+const url = server.url;
+const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
 const open = async () => {
   await page.goto('about:blank');
@@ -60,7 +39,7 @@ const open = async () => {
 const cold = await open();
 const warm = await open();
 await browser.close();
-server.kill();
+server.proc.kill();
 rmSync(store, { recursive: true, force: true });
 console.log(
   `sweep page of LR1 (6 runs, k=1024, 14 snapshots): ${cold.toFixed(2)} s cold, ${warm.toFixed(2)} s warm (target: interactive within 2 s)`,

@@ -6,7 +6,7 @@
 // and a run started while a page is open appears without a reload.
 // Screenshots of the main pages go to test-artifacts/.
 import { execFile, type ChildProcess } from 'node:child_process';
-import { CHROMIUM, CLI, HAS_CHROMIUM, launchChromium, ROOT, startServer } from './serve.js';
+import { CHROMIUM, CLI, HAS_CHROMIUM, launchChromium, ROOT, startServer } from '../../bench/browser.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, HAS_CHROMIUM, launchChromium, ROOT, startServer } from './serve.js';
+import { CLI, HAS_CHROMIUM, launchChromium, ROOT, startServer } from '../../bench/browser.js';
 
 const run = promisify(execFile);
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');

@@ -9,7 +9,15 @@ import { zeroOutputLoss } from '../../../src/analysis/loss.js';
 import { runSummary } from '../../../src/analysis/summary.js';
 import type { RunConfig } from '../../../src/config/schema.js';
 import type { StoredRunConfig } from '../../../src/config/stored.js';
-import { biasPlot, sweepRunData, trainingInput, trainingPlot, type SweepData } from '../../../src/figures/index.js';
+import {
+  biasPlot,
+  fieldLabel,
+  formatValue,
+  sweepRunData,
+  trainingInput,
+  trainingPlot,
+  type SweepData,
+} from '../../../src/figures/index.js';
 import { downloadName, encodeRunFiles, newRunId, type RunFileName } from '../../../src/store/run-files.js';
 import { runScaleOf, scaleLabel } from '../../../src/sweep/scale.js';
 import { chartBox, draw, heatmapPanel, type HeatmapPanel } from '../charts.js';
@@ -300,7 +308,17 @@ export const playgroundPage: PageFactory = (root, { query }) => {
     const heat = heatmapPanel({ scale: scaleOf(run.config), width, height, testid: `sfa-heatmap-${SIDES[i]}` });
     const bias = chartBox(`bias-plot-${SIDES[i]}`);
     const table = h('table', { class: 'kv', 'data-testid': `metrics-${SIDES[i]}` });
-    const el = h('div', { class: 'pg-panel' }, h('h3', {}, `configuration ${SIDES[i]}`), heat.el, table, bias);
+    const differing = sweepOf(training!)
+      .variables.map((v) => `${fieldLabel(v.field)} ${formatValue(v.values[i]!)}`)
+      .join(', ');
+    const el = h(
+      'div',
+      { class: 'pg-panel' },
+      h('h3', {}, `configuration ${SIDES[i]}: ${differing}`),
+      heat.el,
+      table,
+      bias,
+    );
     return (sideBySide[i] = { el, heat, bias, table });
   }
 
@@ -421,7 +439,10 @@ export const playgroundPage: PageFactory = (root, { query }) => {
     const sweep = sweepOf(t);
     const views = await Promise.all(t.runs.map((r) => (chosen === undefined ? r.latest : r.snapshotView(chosen))));
     await Promise.all([
-      draw(trainingBox, () => trainingPlot({ ...trainingInput(sweep), title: 'Playground' })),
+      // The loss panel needs two records (its axes come from the data).
+      sweep.runs.every((r) => r.losses.loss.length >= 2)
+        ? draw(trainingBox, () => trainingPlot({ ...trainingInput(sweep), title: 'Playground' }))
+        : undefined,
       ...t.runs.map(async (r, i) => {
         const view = views[i];
         const p = sideBySide[i];

@@ -225,7 +225,7 @@ export class Training {
         if (now - this.lastView >= this.viewEveryMs) {
           this.lastView = now;
           const [params] = await current();
-          const step = records!.losses.steps.at(-1) ?? 0;
+          const step = records!.stepsRun - 1;
           run.latest = await run.view(step, params!);
           await run.extendSeries();
         }

@@ -1,4 +1,4 @@
-// What the browser tests share: Debian's Chromium (never a downloaded browser), and
+// What the browser tests and benchmarks share: Debian's Chromium (never a downloaded browser), and
 // `toymodels serve` on a free port.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,7 +8,12 @@ import type { Browser } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The checkout: the folder above this file (bench/ or dist/bench/) that holds bin/toymodels.js. */
+export const ROOT = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, 'bin/toymodels.js')) && dir !== path.dirname(dir)) dir = path.dirname(dir);
+  return dir;
+})();
 export const CLI = path.join(ROOT, 'bin/toymodels.js');
 /** SwiftShader, the Vulkan on the CPU that Debian's chromium ships: WebGPU without a GPU. */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
