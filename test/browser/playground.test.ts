@@ -222,6 +222,8 @@ describe.skipIf(!HAS_CHROMIUM)('the playground in headless Chromium', () => {
       page.on('pageerror', (e) => pageErrors.push(e.message));
       await page.goto(`${files.url}#/playground?${CONTRACT.replace('log2_training_steps=9', 'log2_training_steps=7')}`);
       expect(await waitFor(page, 'finished')).toMatchObject({ engine: 'wasm', step: '128' });
+      // No adapter without a GPU flag: `auto` fell back to WebAssembly, and the address now says so.
+      expect(new URL(page.url()).hash).toContain('engine=wasm');
       await page.close();
     } finally {
       files.server.close();

@@ -290,6 +290,9 @@ export const playgroundPage: PageFactory = (root, { query }) => {
       setChildren(status, errorBox((e as Error).message, 'No engine'));
       return;
     }
+    // The address names the engine that runs, so that the link reproduces these numbers.
+    engineSelect.value = engine.name;
+    history.replaceState(null, '', `#/playground?${queryOf(current())}`);
     const t = new Training(configs, engine, () => onChunk(t));
     training = t;
     sideBySide = t.runs.map(() => undefined);
