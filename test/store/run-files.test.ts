@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { parseRunConfig } from '../../src/config/schema.js';
 import {
   decodeRunFiles,
   downloadName,
@@ -14,43 +13,13 @@ import {
   runIdTime,
 } from '../../src/store/run-files.js';
 import { StoreError } from '../../src/store/errors.js';
-import type { RunRecord, StoredRunConfig } from '../../src/store/types.js';
+import type { RunRecord } from '../../src/store/types.js';
+import { config, record as runRecord } from './records.js';
 
 const ID = '20261126-150102-a1b2c3';
-const ramp = (n: number, start: number) => Float32Array.from({ length: n }, (_, i) => start + i / 8);
-
-function record(overrides: Record<string, unknown> = {}): RunRecord {
-  const config: StoredRunConfig = {
-    ...parseRunConfig({ N: 4, m: 2, k: 3, log2_training_steps: 3, ...overrides }),
-    threads: 2,
-    version: '0.1.0',
-  };
-  const out = config.task === 're-projector' ? config.m : config.N;
-  return {
-    config,
-    losses: { steps: [0, 16], loss: [0.5, 0.25] },
-    // Out of order: the files keep snapshots by step.
-    snapshots: [3, 0, 7, 1].map((step) => ({
-      step,
-      W1: ramp(config.k * config.m, step),
-      b1: ramp(config.k, -step),
-      W2: ramp(out * config.k, 100 + step),
-    })),
-    embeddings: { E: ramp(config.m * config.N, 1), ...(config.task === 're-projector' ? { F: ramp(8, 2) } : {}) },
-    summary: {
-      status: 'finished',
-      data_loss: 0.25,
-      data_loss_se: 0.01,
-      monosemantic_neurons: 2,
-      monosemantic_per_feature: 0.5,
-      features_covered: 2,
-      dead_neurons: 0,
-      mean_bias: -0.125,
-      samples_per_second: 1000,
-      seconds: 0.5,
-    },
-  };
-}
+/** A run with its snapshots out of order: the files keep them by step. */
+const record = (overrides: Record<string, unknown> = {}): RunRecord =>
+  runRecord(config(overrides), { data_loss_se: 0.01, features_covered: 2, dead_neurons: 0 }, [3, 0, 7, 1]);
 
 const locate = (name: string) => `<${name}>`;
 const text = (s: string) => new TextEncoder().encode(s);
