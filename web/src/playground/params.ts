@@ -40,7 +40,7 @@ export type FieldValues = Record<PlaygroundField, string>;
 export const ENGINES = ['auto', 'webgpu', 'wasm'] as const;
 export type EngineChoice = (typeof ENGINES)[number];
 
-/** A configuration the browser trains in seconds: the paper's model at a quarter of its size, at LR1's
+/** A configuration the browser trains in seconds: the paper's model at N=128, m=32, k=256, at LR1's
  * highest learning rate, where half the features get a neuron of their own in 2^11 steps. */
 export const DEFAULTS: FieldValues = {
   N: '128',

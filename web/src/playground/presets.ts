@@ -3,8 +3,8 @@
 import { CATALOGUE, type Batch } from '../../../src/sweep/catalogue.js';
 import { DEFAULTS, FIELDS, type FieldValues, type PlaygroundField } from './params.js';
 
-/** The browser's size: N, m and k a quarter of the paper's (k = 1024 -> 256, 2048 -> 512). */
-const SHRINK = 4;
+/** The browser's size: N=128, m=32, k=256 for the paper's 512, 64, 1024 (k = 2048 -> 512). */
+const SHRINK: Record<string, number> = { N: 4, m: 2, k: 4 };
 
 /** The two values of a swept variable that a preset compares: a low and a high end of its range. */
 const PAIRS: Record<string, [number, number]> = {
@@ -30,7 +30,7 @@ function preset(batch: Batch): Preset {
   for (const { field } of FIELDS) {
     const v = fixed[field];
     if (v === undefined) continue;
-    a[field] = String(field === 'N' || field === 'm' || field === 'k' ? Number(v) / SHRINK : v);
+    a[field] = String(field in SHRINK ? Number(v) / SHRINK[field]! : v);
   }
   const b = { ...a };
   batch.variables.forEach((v, i) => {
