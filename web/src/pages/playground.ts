@@ -18,7 +18,7 @@ import {
   trainingPlot,
   type SweepData,
 } from '../../../src/figures/index.js';
-import { downloadName, encodeRunFiles, newRunId, type RunFileName } from '../../../src/store/run-files.js';
+import { downloadName, encodeRunFiles, type RunFileName } from '../../../src/store/run-files.js';
 import { runScaleOf, scaleLabel } from '../../../src/sweep/scale.js';
 import { chartBox, draw, heatmapPanel, type HeatmapPanel } from '../charts.js';
 import { errorBox, h, metric, setChildren } from '../dom.js';
@@ -91,7 +91,7 @@ function downloadRun(run: LiveRun, training: Training): void {
     together: 1,
     version,
   };
-  const id = newRunId();
+  const id = run.id;
   const files = encodeRunFiles(id, {
     config,
     losses: result.losses,

@@ -20,6 +20,7 @@ import {
 } from '../../../src/train/loop.js';
 import { OrtEngine, type OrtRuntime } from '../../../src/train/ort-engine.js';
 import { webRuntime } from '../../../src/train/ort-web.js';
+import { newRunId } from '../../../src/store/run-files.js';
 import type { EngineChoice } from './params.js';
 
 /** What a page trains on: `webgpu` (our WGSL kernels) or `wasm` (the ONNX graphs on WebAssembly). */
@@ -118,6 +119,8 @@ export interface View {
 
 /** One configuration's side of a training. */
 export class LiveRun {
+  /** The store's id for the run, made when it starts (its time is the run's creation time). */
+  readonly id = newRunId();
   records?: RunRecords;
   /** The measures of every snapshot taken so far, by step. */
   readonly series: SeriesPoint[] = [];
