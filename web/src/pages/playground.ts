@@ -39,6 +39,12 @@ import { heatmapSize, type PageFactory } from '../util.js';
 
 const SIDES = ['A', 'B'] as const;
 
+/** The training figure's title: the first configuration's values (the legend names what differs). */
+const configTitle = (c: RunConfig): string =>
+  `N=${c.N}, m=${c.m}, k=${c.k}, ε=${formatValue(c.eps)}, ${c.task}, ${c.nonlinearity}, ${c.sample_kind} features, ` +
+  `lr ${formatValue(c.learning_rate)}, initial bias ${formatValue(c.initial_bias)}, decay ${formatValue(c.decay)}, ` +
+  `L1 ${formatValue(c.reg)}, ${c.optimizer}, ${c.schedule} schedule, seed ${c.seed}`;
+
 const METRICS: [keyof View['metrics'], string][] = [
   ['monosemantic_per_feature', 'mono / N'],
   ['monosemantic_neurons', 'monosemantic neurons'],
@@ -311,13 +317,16 @@ export const playgroundPage: PageFactory = (root, { query }) => {
     const heat = heatmapPanel({ scale: scaleOf(run.config), width, height, testid: `sfa-heatmap-${SIDES[i]}` });
     const bias = chartBox(`bias-plot-${SIDES[i]}`);
     const table = h('table', { class: 'kv', 'data-testid': `metrics-${SIDES[i]}` });
-    const differing = sweepOf(training!)
-      .variables.map((v) => `${fieldLabel(v.field)} ${formatValue(v.values[i]!)}`)
-      .join(', ');
+    const differing =
+      training!.runs.length === 1
+        ? ''
+        : `: ${sweepOf(training!)
+            .variables.map((v) => `${fieldLabel(v.field)} ${formatValue(v.values[i]!)}`)
+            .join(', ')}`;
     const el = h(
       'div',
       { class: 'pg-panel' },
-      h('h3', {}, `configuration ${SIDES[i]}: ${differing}`),
+      h('h3', {}, `configuration ${SIDES[i]}${differing}`),
       heat.el,
       table,
       bias,
@@ -444,7 +453,7 @@ export const playgroundPage: PageFactory = (root, { query }) => {
     await Promise.all([
       // The loss panel needs two records (its axes come from the data).
       sweep.runs.every((r) => r.losses.loss.length >= 2)
-        ? draw(trainingBox, () => trainingPlot({ ...trainingInput(sweep), title: 'Playground' }))
+        ? draw(trainingBox, () => trainingPlot({ ...trainingInput(sweep), title: configTitle(t.runs[0]!.config) }))
         : undefined,
       ...t.runs.map(async (r, i) => {
         const view = views[i];
