@@ -105,8 +105,9 @@ function downloadRun(run: LiveRun, training: Training): void {
     embeddings: result.embeddings,
     summary: runSummary(result, run.final!),
   });
-  for (const [file, data] of Object.entries(files) as [RunFileName, string | Uint8Array][]) {
-    const blob = new Blob([typeof data === 'string' ? data : new Uint8Array(data)]);
+  for (const [file, data] of Object.entries(files) as [RunFileName, Uint8Array][]) {
+    // A copy: Blob takes bytes over a plain ArrayBuffer only.
+    const blob = new Blob([new Uint8Array(data)]);
     const a = h('a', { href: URL.createObjectURL(blob), download: downloadName(id, file) });
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
