@@ -47,6 +47,8 @@ export interface SingleFeatureActivations {
   sfa: Matrix;
   /** Per neuron: max_j SFA / (1e-10 + sum_j SFA). */
   ratio: Float32Array;
+  /** The paper's measures of the same layer, from the same graph call (as `monosemanticity`). */
+  summary: MonosemanticitySummary;
 }
 
 export interface MonosemanticitySummary {
@@ -237,11 +239,15 @@ export class SnapshotAnalyser {
     };
   }
 
-  /** SFA (k x N) and each neuron's monosemanticity ratio. */
+  /** SFA (k x N), each neuron's monosemanticity ratio and the summary, in one graph call. */
   async singleFeatureActivations(layer: FirstLayer, E: Float32Array): Promise<SingleFeatureActivations> {
     const session = await this.session('sfa');
-    const r = await session.run(this.firstLayerFeeds(layer, E), ['sfa', 'ratio']);
-    return { sfa: matrix(this.cfg.k, this.cfg.N, r.sfa!.data as Float32Array), ratio: r.ratio!.data as Float32Array };
+    const r = await session.run(this.firstLayerFeeds(layer, E), ['sfa', 'ratio', 'max', 'argmax']);
+    return {
+      sfa: matrix(this.cfg.k, this.cfg.N, r.sfa!.data as Float32Array),
+      ratio: r.ratio!.data as Float32Array,
+      summary: summarise(this.cfg, this.maxima(r), layer.b1, this.options.monoMinActivation),
+    };
   }
 
   /** The paper's scalar measures of a snapshot (no matrices leave ORT). */

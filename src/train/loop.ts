@@ -185,10 +185,12 @@ export async function trainWith(
       // Progress follows the first run still training (they all advance together).
       const lead = runs.find((r) => r.running) ?? runs[0]!;
       hooks.onProgress?.({ step: first, steps: T, loss: lead.losses.loss.at(-1)! });
-      await hooks.afterChunk?.(runs, async () => {
-        const now = await engine.read();
-        return runs.map((_, i) => runParams(now, i));
-      });
+      if (hooks.afterChunk) {
+        await hooks.afterChunk(runs, async () => {
+          const now = await engine.read();
+          return runs.map((_, i) => runParams(now, i));
+        });
+      }
     }
   } finally {
     await engine.release();

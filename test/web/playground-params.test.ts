@@ -55,24 +55,10 @@ describe('the playground address', () => {
     const state = stateFromQuery(q);
     expect(state).toMatchObject({ engine: 'auto', autostart: true, unknown: [], threads: '' });
     expect(state.b).toBeUndefined();
-    expect(state.a).toEqual({
-      ...DEFAULTS,
-      N: '64',
-      m: '16',
-      k: '128',
-      log2_batch_size: '6',
-      log2_training_steps: '9',
-      seed: '1',
-    });
+    const given = { N: '64', m: '16', k: '128', log2_batch_size: '6', log2_training_steps: '9', seed: '1' };
+    expect(state.a).toEqual({ ...DEFAULTS, ...given });
     const back = queryOf(state);
-    expect(Object.fromEntries(back)).toEqual({
-      N: '64',
-      m: '16',
-      k: '128',
-      log2_batch_size: '6',
-      log2_training_steps: '9',
-      seed: '1',
-    });
+    expect(Object.fromEntries(back)).toEqual(given);
     expect(stateFromQuery(back).a).toEqual(state.a);
   });
 

@@ -368,8 +368,7 @@ export const playgroundPage: PageFactory = (root, { query }) => {
     const lead = t.runs[0]!;
     const steps = lead.records?.stepsRun ?? 0;
     const loss = lead.records?.losses.loss.at(-1);
-    const state = t.state === 'starting' ? 'running' : t.state;
-    setState(state);
+    setState(t.state);
     status.dataset.step = String(steps);
     if (loss !== undefined) status.dataset.loss = String(loss);
     const seconds = (performance.now() - startedAt) / 1000;
@@ -377,13 +376,13 @@ export const playgroundPage: PageFactory = (root, { query }) => {
     status.textContent =
       t.state === 'failed'
         ? `failed: ${t.error}`
-        : `${state} · step ${steps} of ${2 ** lead.config.log2_training_steps}` +
+        : `${t.state} · step ${steps} of ${2 ** lead.config.log2_training_steps}` +
           (loss !== undefined ? ` · loss ${metric(loss, 4)}` : '') +
           ` · ${metric(rate / 1000, 3)}k samples/s · ${t.engine.detail}`;
     pauseButton.disabled = t.state !== 'running' && t.state !== 'paused';
     pauseButton.textContent = t.state === 'paused' ? 'Resume' : 'Pause';
     stopButton.disabled = pauseButton.disabled;
-    const done = t.runs[0]!.result;
+    const done = lead.result;
     if (done) status.dataset.samplesPerSecond = String(done.samplesPerSecond);
     if (t.state === 'finished' && downloads.childElementCount === 0) {
       setChildren(

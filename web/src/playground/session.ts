@@ -129,6 +129,8 @@ export class LiveRun {
   result?: TrainResult;
   /** The final parameters' measures, once finished. */
   final?: MonosemanticitySummary;
+  /** When the latest parameters were last analysed (each run on its own clock). */
+  lastView = 0;
   readonly analyser: SnapshotAnalyser;
   private readonly views = new Map<number, Promise<View>>();
 
@@ -146,10 +148,7 @@ export class LiveRun {
   /** The view of one set of parameters taken after `step`. */
   async view(step: number, params: Params): Promise<View> {
     const E = this.embeddings!.E;
-    const [{ sfa }, metrics] = await Promise.all([
-      this.analyser.singleFeatureActivations(params, E),
-      this.analyser.monosemanticity(params, E),
-    ]);
+    const { sfa, summary: metrics } = await this.analyser.singleFeatureActivations(params, E);
     const order = heatmapOrder(sfa);
     const { rows, cols } = sfa;
     const data = new Float32Array(rows * cols);
@@ -179,7 +178,7 @@ export class LiveRun {
   }
 }
 
-export type TrainingState = 'starting' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed';
+export type TrainingState = 'running' | 'paused' | 'finished' | 'stopped' | 'failed';
 
 class Stopped extends Error {}
 
@@ -188,25 +187,23 @@ class Stopped extends Error {}
  * (every 16 steps) of any run; the page draws from the runs' records and views.
  */
 export class Training {
-  state: TrainingState = 'starting';
+  state: TrainingState = 'running';
   error?: string;
   readonly runs: LiveRun[];
   private resume?: () => void;
   private paused?: Promise<void>;
-  /** When the latest parameters were last analysed: at most a few times a second. */
-  private lastView = 0;
 
   constructor(
     configs: RunConfig[],
     readonly engine: BrowserEngine,
     private readonly onChunk: (t: Training) => void,
+    /** The latest parameters are analysed at most this often, per run. */
     private readonly viewEveryMs = 250,
   ) {
     this.runs = configs.map((c) => new LiveRun(c, engine.analysisRuntime));
   }
 
   async start(): Promise<void> {
-    this.state = 'running';
     try {
       await Promise.all(this.runs.map((run) => this.trainOne(run)));
       this.state = 'finished';
@@ -225,8 +222,8 @@ export class Training {
       afterChunk: async ([records], current) => {
         run.records = records;
         const now = performance.now();
-        if (now - this.lastView >= this.viewEveryMs) {
-          this.lastView = now;
+        if (now - run.lastView >= this.viewEveryMs) {
+          run.lastView = now;
           const [params] = await current();
           const step = records!.stepsRun - 1;
           run.latest = await run.view(step, params!);
