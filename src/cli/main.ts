@@ -11,6 +11,7 @@ import { batchCommand } from './batch.js';
 import { collectCommand } from './collect.js';
 import { importCommand } from './import.js';
 import { mergeCommand } from './merge.js';
+import { overviewCommand } from './overview.js';
 import { reportCommand } from './report.js';
 import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
@@ -36,6 +37,7 @@ export function program(): Command {
   cmd.addCommand(mergeCommand());
   cmd.addCommand(importCommand());
   cmd.addCommand(reportCommand());
+  cmd.addCommand(overviewCommand());
   cmd.addCommand(analyseCommand());
   cmd.addCommand(serveCommand());
   for (const sub of cmd.commands) sub.exitOverride().configureOutput(cmd.configureOutput());

@@ -35,6 +35,12 @@ export {
   type FeatureAmplitudeResponse,
 } from './amplitude-response.js';
 export { lossVsMono, type LossVsMonoInput, type LossVsMonoPoint } from './loss-vs-mono.js';
+export {
+  lossVsMonoOverview,
+  type LossVsMonoOverviewInput,
+  type OverviewPanel,
+  type OverviewRun,
+} from './loss-vs-mono-overview.js';
 export { monoVsNOverK, type MonoVsNOverKInput, type NOverKPoint } from './mono-vs-n-over-k.js';
 export * from './sweep-data.js';
 export * from './from-sweep.js';

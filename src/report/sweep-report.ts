@@ -42,6 +42,7 @@ import { StoreError } from '../store/errors.js';
 import type { RunStore } from '../store/run-store.js';
 import { storedSweepSpec, type SweepSpec } from '../sweep/spec.js';
 import { SUMMARY_HEADER } from '../sweep/summary.js';
+import { formatRunsCsv, runsCsvRow } from './runs-csv.js';
 import { buildSweepData } from './sweep-data.js';
 
 export interface ReportFile {
@@ -223,6 +224,7 @@ export async function writeSweepReport(
 
   const markdown = reportMarkdown(storedSweepSpec(row), d, caption, files);
   writeFileAtomic(path.join(outDir, 'report.md'), markdown);
+  writeFileAtomic(path.join(outDir, 'runs.csv'), formatRunsCsv(d.runs.map((r) => runsCsvRow(d, r))));
   return { files, markdown };
 }
 
@@ -275,6 +277,8 @@ function reportMarkdown(spec: SweepSpec, d: SweepData, caption: string, files: R
     '| ' + header.join(' | ') + ' |',
     '|' + header.map(() => '---').join('|') + '|',
     ...rows.map((r) => '| ' + r.join(' | ') + ' |'),
+    '',
+    'Every run with its configuration and measures, as data: [runs.csv](runs.csv).',
     '',
     ...files.flatMap((f) => [`## ${f.name}`, '', `![${f.name}](${f.png})`, '', `${f.caption} ([SVG](${f.svg}))`, '']),
   ].join('\n');

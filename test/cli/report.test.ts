@@ -42,7 +42,8 @@ describe('toymodels report', () => {
     const r = toymodels(['report', 'g', '--store', store, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const listed = r.stdout.trim().split('\n');
-    expect(listed).toHaveLength(FIGURES.length * 2 + 1);
+    expect(listed).toHaveLength(FIGURES.length * 2 + 2);
+    expect(listed.slice(-2)).toEqual([`${out}/report.md`, `${out}/runs.csv`]);
     for (const name of FIGURES) {
       const svg = readFileSync(path.join(out, `${name}.svg`), 'utf8');
       expect(svg).toMatch(/^<svg/);
