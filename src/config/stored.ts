@@ -1,5 +1,5 @@
 // One schema per stored thing: a run's config as stored, its summary, its loss trace and progress,
-// a sweep's specification and a plan file. Every reader (the store, the server, the queue, plan
+// a sweep's specification, a plan file and a report's runs.csv. Every reader (the store, the server, the queue, plan
 // files) parses through these, so a stored run that lacks a field or carries a wrong type gets the
 // same one-line error wherever it is read; the API's and the web app's types are derived from them.
 //
@@ -122,3 +122,51 @@ export function firstIssue(error: z.ZodError): string {
   const where = issue.path.join('.');
   return where ? `${where}: ${issue.message}` : issue.message;
 }
+
+/** A CSV cell is text; a blank cell is no value (never 0). */
+const blank = (v: unknown) => (v === '' ? undefined : v);
+const num = z.preprocess(blank, z.coerce.number());
+/** Blank (a run without a snapshot, or a diverged run's loss) or a number. */
+const optionalNum = z.preprocess(blank, z.coerce.number().optional());
+
+/**
+ * A row of a report's runs.csv (report/runs-csv.ts): one settled run, its configuration and final
+ * measures. CSV cells are text, so numbers are read from text, and a blank cell is no value.
+ */
+export const runsCsvRowSchema = z.object({
+  /** The sweep, and the Table 1 batch it runs (blank for a sweep of its own). */
+  sweep: z.string().min(1),
+  batch: z.string(),
+  scale: z.string().min(1),
+  /** The swept fields other than the seed, joined by " × ", and the run's values of them. */
+  swept: z.string(),
+  value: z.string(),
+  seed: num,
+  task: z.string().min(1),
+  sample_kind: z.string().min(1),
+  nonlinearity: z.string().min(1),
+  N: num,
+  m: num,
+  k: num,
+  eps: num,
+  learning_rate: num,
+  decay: num,
+  initial_bias: num,
+  reg: num,
+  threads: num,
+  device: z.string().min(1),
+  status: z.enum(['finished', 'diverged']),
+  /** As every figure marks it: ok, never-learned or diverged. */
+  mark: z.enum(['ok', 'never-learned', 'diverged']),
+  /** Mean and standard error of the last 64 loss records (blank when diverged). */
+  loss_last64: optionalNum,
+  loss_last64_se: optionalNum,
+  /** The loss of a model that always outputs zero (analysis/loss.ts). */
+  zero_output_loss: num,
+  monosemantic_per_feature: optionalNum,
+  features_covered: optionalNum,
+  dead_neurons: optionalNum,
+  mean_bias: optionalNum,
+  id: z.string().min(1),
+});
+export type RunsCsvRow = z.output<typeof runsCsvRowSchema>;

@@ -1,56 +1,15 @@
 // runs.csv: a report's runs as one table a researcher loads into pandas or a spreadsheet, and what
 // `toymodels overview` reads to put the runs of many sweeps in one figure. Runs are regenerated,
-// not kept; these files are what a reproduction commits of them. One row per settled run.
+// not kept; these files are what a reproduction commits of them. One row per settled run; its
+// schema is config/stored.ts's runsCsvRowSchema.
 import { csvFormat, csvParse } from 'd3-dsv';
-import { z } from 'zod';
 import { finalMeasures, formatValue, runMark, type SweepData, type SweepRunData } from '../figures/index.js';
+import { runsCsvRowSchema, type RunsCsvRow } from '../config/stored.js';
 import { StoreError } from '../store/errors.js';
 
-/** A CSV cell is text; a blank cell is no value (never 0). */
-const blank = (v: unknown) => (v === '' ? undefined : v);
-const num = z.preprocess(blank, z.coerce.number());
-/** Blank (a run without a snapshot, or a diverged run's loss) or a number. */
-const optionalNum = z.preprocess(blank, z.coerce.number().optional());
+export type { RunsCsvRow };
 
-export const RunsCsvRow = z.object({
-  /** The sweep, and the Table 1 batch it runs (blank for a sweep of its own). */
-  sweep: z.string().min(1),
-  batch: z.string(),
-  scale: z.string().min(1),
-  /** The swept fields other than the seed, joined by " × ", and the run's values of them. */
-  swept: z.string(),
-  value: z.string(),
-  seed: num,
-  task: z.string().min(1),
-  sample_kind: z.string().min(1),
-  nonlinearity: z.string().min(1),
-  N: num,
-  m: num,
-  k: num,
-  eps: num,
-  learning_rate: num,
-  decay: num,
-  initial_bias: num,
-  reg: num,
-  threads: num,
-  device: z.string().min(1),
-  status: z.enum(['finished', 'diverged']),
-  /** As every figure marks it: ok, never-learned or diverged. */
-  mark: z.enum(['ok', 'never-learned', 'diverged']),
-  /** Mean and standard error of the last 64 loss records (blank when diverged). */
-  loss_last64: optionalNum,
-  loss_last64_se: optionalNum,
-  /** The loss of a model that always outputs zero (analysis/loss.ts). */
-  zero_output_loss: num,
-  monosemantic_per_feature: optionalNum,
-  features_covered: optionalNum,
-  dead_neurons: optionalNum,
-  mean_bias: optionalNum,
-  id: z.string().min(1),
-});
-export type RunsCsvRow = z.infer<typeof RunsCsvRow>;
-
-export const RUNS_CSV_COLUMNS = Object.keys(RunsCsvRow.shape) as (keyof RunsCsvRow)[];
+export const RUNS_CSV_COLUMNS = Object.keys(runsCsvRowSchema.shape) as (keyof RunsCsvRow)[];
 
 /** The swept fields a run is told apart by (the seed is a column of its own). */
 const sweptFields = (d: SweepData): string[] => d.variables.map((v) => v.field).filter((f) => f !== 'seed');
@@ -112,7 +71,7 @@ export function parseRunsCsv(text: string, file: string): RunsCsvRow[] {
     throw new StoreError(`${file} is not a runs.csv written by \`toymodels report\`: no column ${missing.join(', ')}`);
   if (parsed.length === 0) throw new StoreError(`${file} has no runs`);
   return parsed.map((raw, i) => {
-    const row = RunsCsvRow.safeParse(raw);
+    const row = runsCsvRowSchema.safeParse(raw);
     if (row.success) return row.data;
     const issue = row.error.issues[0]!;
     const column = String(issue.path[0] ?? '?');
