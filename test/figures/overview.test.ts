@@ -2,47 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { lossVsMonoOverview } from '../../src/figures/index.js';
 import { overviewInput } from '../../src/report/overview.js';
 import type { RunsCsvRow } from '../../src/report/runs-csv.js';
+import { csvRow } from '../report/rows.js';
 import { SCALE, renderChecked } from './helpers.js';
 
 let n = 0;
-const run = (
-  sweep: string,
-  batch: string,
-  swept: string,
-  value: string,
-  over: Partial<RunsCsvRow> = {},
-): RunsCsvRow => ({
-  sweep,
-  batch,
-  scale: SCALE,
-  swept,
-  value,
-  seed: 0,
-  task: 'decoder',
-  sample_kind: 'equal',
-  nonlinearity: 'ReLU',
-  N: 512,
-  m: 64,
-  k: 1024,
-  eps: 1 / 64,
-  learning_rate: 0.003,
-  decay: 0,
-  initial_bias: 0,
-  reg: 0,
-  threads: 1,
-  device: 'cpu',
-  status: 'finished',
-  mark: 'ok',
-  loss_last64: 1,
-  loss_last64_se: 0.01,
-  zero_output_loss: 8 / 3,
-  monosemantic_per_feature: 0.5,
-  features_covered: 200,
-  dead_neurons: 0,
-  mean_bias: 0,
-  id: `run-${n++}`,
-  ...over,
-});
+const run = (sweep: string, batch: string, swept: string, value: string, over: Partial<RunsCsvRow> = {}) =>
+  csvRow({
+    sweep,
+    batch,
+    scale: SCALE,
+    swept,
+    value,
+    loss_last64: 1,
+    zero_output_loss: 8 / 3,
+    monosemantic_per_feature: 0.5,
+    id: `run-${n++}`,
+    ...over,
+  });
 
 const rows = [
   run('LR1-laptop', 'LR1', 'learning_rate', '0.03', { loss_last64: 0.92, monosemantic_per_feature: 1.1 }),

@@ -1,39 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/errors.js';
-import { RUNS_CSV_COLUMNS, formatRunsCsv, parseRunsCsv, type RunsCsvRow } from '../../src/report/runs-csv.js';
+import { RUNS_CSV_COLUMNS, formatRunsCsv, parseRunsCsv } from '../../src/report/runs-csv.js';
+import { csvRow } from './rows.js';
 
-const row = (over: Partial<RunsCsvRow> = {}): RunsCsvRow => ({
-  sweep: 'LR1-laptop',
-  batch: 'LR1',
-  scale: 'laptop (batch 2^10, 2^13 steps)',
-  swept: 'learning_rate',
-  value: '0.03',
-  seed: 0,
-  task: 'decoder',
-  sample_kind: 'equal',
-  nonlinearity: 'ReLU',
-  N: 512,
-  m: 64,
-  k: 1024,
-  eps: 1 / 64,
-  learning_rate: 0.03,
-  decay: 0,
-  initial_bias: 0,
-  reg: 0,
-  threads: 1,
-  device: 'cpu',
-  status: 'finished',
-  mark: 'ok',
-  loss_last64: 0.9202,
-  loss_last64_se: 0.004,
-  zero_output_loss: 512 / 64 / 3,
-  monosemantic_per_feature: 561 / 512,
-  features_covered: 508,
-  dead_neurons: 214,
-  mean_bias: -0.481,
-  id: '20261202-022142-eb1469',
-  ...over,
-});
+const row = csvRow;
 
 describe('runs.csv', () => {
   it('reads back what it writes, every column at full precision', () => {
