@@ -59,8 +59,10 @@ export async function writeOverview(
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
-    } catch {
-      throw new StoreError(`${file}: no such file (give the runs.csv that \`toymodels report\` wrote)`);
+    } catch (e) {
+      // ENOENT is the usual case; a folder or an unreadable file gets its own words.
+      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read';
+      throw new StoreError(`${file}: ${why} (give the runs.csv that \`toymodels report\` wrote)`);
     }
     return parseRunsCsv(text, file);
   });
