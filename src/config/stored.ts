@@ -1,7 +1,8 @@
 // One schema per stored thing: a run's config as stored, its summary, its loss trace and progress,
-// a sweep's specification, a plan file and a report's runs.csv. Every reader (the store, the server, the queue, plan
-// files) parses through these, so a stored run that lacks a field or carries a wrong type gets the
-// same one-line error wherever it is read; the API's and the web app's types are derived from them.
+// a sweep's specification, a plan file and a report's runs.csv. Every reader (the store, the
+// server, the queue, plan files, the overview) parses through these, so a stored run that lacks a
+// field or carries a wrong type gets the same one-line error wherever it is read; the API's and
+// the web app's types are derived from them.
 //
 // JSON has no NaN or Infinity: a diverged run's losses and metrics are stored as null. The schemas
 // read null back as NaN, so a schema's input type is the JSON (number | null) and its output type

@@ -49,11 +49,11 @@ export function overviewInput(rows: readonly RunsCsvRow[]): LossVsMonoOverviewIn
   return { scale: scales.join('; '), panels, runs };
 }
 
-/** Reads the runs.csv files (all checked before anything is drawn) and writes `<outDir>/<name>.{svg,png}`. */
+/** Reads the runs.csv files (all checked before anything is drawn) and writes `<outDir>/loss-vs-mono-all.{svg,png}`. */
 export async function writeOverview(
   files: readonly string[],
   outDir: string,
-  opts: { name?: string; pngScale?: number } = {},
+  opts: { pngScale?: number } = {},
 ): Promise<WrittenFigure> {
   const rows = files.flatMap((file) => {
     let text: string;
@@ -71,7 +71,7 @@ export async function writeOverview(
     if (ids.has(r.id)) throw new StoreError(`run ${r.id} is in more than one of the files given: give each sweep once`);
     ids.add(r.id);
   }
-  return writeFigure(outDir, opts.name ?? 'loss-vs-mono-all', lossVsMonoOverview(overviewInput(rows)), {
+  return writeFigure(outDir, 'loss-vs-mono-all', lossVsMonoOverview(overviewInput(rows)), {
     scale: opts.pngScale,
   });
 }
