@@ -1,6 +1,6 @@
 // Figure: final loss against monosemanticity, one point per run: the direct test of "more
 // monosemantic at no cost in loss". Colour is the swept value, shape the sweep when points come
-// from several; a dashed rule marks the loss of a model that outputs zero.
+// from several; a dashed rule marks the loss of a model that outputs zero, where it is near the runs.
 import type { TopLevelSpec } from 'vega-lite';
 import {
   NUMBER_LABEL_EXPR,
@@ -11,7 +11,7 @@ import {
   topLevel,
   type Spec,
 } from './common.js';
-import { MEASURE_LABELS, fieldLabel } from './labels.js';
+import { MEASURE_LABELS, fieldLabel, formatMetric } from './labels.js';
 import type { FigureOptions, RunMark, SweepValue, SweptField } from './types.js';
 
 export interface LossVsMonoPoint {
@@ -31,7 +31,7 @@ export interface LossVsMonoPoint {
 export interface LossVsMonoInput extends FigureOptions {
   sweep: SweptField;
   points: readonly LossVsMonoPoint[];
-  /** The loss of the zero-output model: a dashed rule marks it. */
+  /** The loss of the zero-output model: a dashed rule marks it near the runs, a note far from them. */
   zeroOutputLoss?: number;
   /** The loss axis title, which says which loss (default "final loss"). */
   lossTitle?: string;
@@ -72,13 +72,27 @@ export function lossVsMono(input: LossVsMonoInput): TopLevelSpec {
   });
   const withBars = rows.filter((r) => r.loss_lo !== undefined);
 
-  // Linear unless the losses (with their bars and the zero-output rule) span a factor of 100.
-  const xs = [
-    ...rows.map((r) => r.loss),
-    ...withBars.flatMap((r) => [r.loss_lo!, r.loss_hi!]),
-    ...(input.zeroOutputLoss !== undefined ? [input.zeroOutputLoss] : []),
-  ];
+  // Linear unless the losses (with their bars) span a factor of 100.
+  const xs = [...rows.map((r) => r.loss), ...withBars.flatMap((r) => [r.loss_lo!, r.loss_hi!])];
   const log = xs.every((v) => v > 0) && Math.max(...xs) / Math.min(...xs) >= 100;
+  // The zero-output rule joins the axis when it lies within one span of the points (at least a
+  // tenth of their loss) beyond them; farther off, as when every run learned, it would squeeze the
+  // runs into a sliver of the axis, so a note gives its value instead.
+  const zero = input.zeroOutputLoss;
+  const onAxis = (v: number) => {
+    if (log && v <= 0) return false;
+    const t = (u: number) => (log ? Math.log10(u) : u);
+    const [lo, hi] = [t(Math.min(...xs)), t(Math.max(...xs))];
+    const room = Math.max(hi - lo, log ? Math.log10(1.1) : 0.1 * Math.abs(hi));
+    return t(v) >= lo - room && t(v) <= hi + room;
+  };
+  const rule = zero !== undefined && Number.isFinite(zero) && onAxis(zero);
+  const zeroNote =
+    zero !== undefined && Number.isFinite(zero) && !rule
+      ? [
+          `zero-output loss ${formatMetric(zero, 3)}: off the axis, ${zero > Math.max(...xs) ? 'to the right' : 'to the left'}`,
+        ]
+      : [];
   const x = {
     field: 'loss',
     type: 'quantitative',
@@ -124,9 +138,9 @@ export function lossVsMono(input: LossVsMonoInput): TopLevelSpec {
   }
   const open = rows.some((r) => r.open);
   layers.push({ data: { values: rows }, layer: open ? [points(false), points(true)] : [points(false)] });
-  if (input.zeroOutputLoss !== undefined) {
+  if (rule) {
     layers.push({
-      data: { values: [{ loss: input.zeroOutputLoss, label: 'zero output' }] },
+      data: { values: [{ loss: zero, label: 'zero output' }] },
       layer: [
         {
           mark: { type: 'rule', strokeDash: [4, 3], color: '#333', strokeWidth: 1.2 },
@@ -143,6 +157,6 @@ export function lossVsMono(input: LossVsMonoInput): TopLevelSpec {
     input,
     'Loss against monosemanticity',
     { width: input.width ?? 420, height: input.height ?? 300, layer: layers },
-    pointMarkNotes(marks),
+    [...pointMarkNotes(marks), ...zeroNote],
   );
 }

@@ -202,6 +202,25 @@ describe('loss against monosemanticity', () => {
     ]);
   });
 
+  it('draws the zero-output rule only near the runs; far off, a note gives it', async () => {
+    // Runs that all learned (LR1 and LR3 at 0.01 and 0.03: losses near 0.9 against 2.67): the rule
+    // would squeeze them into a tenth of the axis.
+    const learned: LossVsMonoPoint[] = [
+      { value: 0.01, loss: 0.9, mono_per_feature: 1.01 },
+      { value: 0.03, loss: 0.94, mono_per_feature: 1.13 },
+    ];
+    const far = lossVsMono({ scale: SCALE, sweep: { field: 'learning_rate' }, points: learned, zeroOutputLoss: 2.67 });
+    expect(subtitle(far)).toEqual([`scale: ${SCALE}`, 'zero-output loss 2.67: off the axis, to the right']);
+    const r = await renderChecked(far, ['off the axis']);
+    expect(r.svg).not.toContain('>zero output<');
+    // Within one span of the points beyond them (0.94 + 0.094, the span's floor of a tenth), the rule is drawn.
+    const near = (zero: number) =>
+      lossVsMono({ scale: SCALE, sweep: { field: 'learning_rate' }, points: learned, zeroOutputLoss: zero });
+    expect(subtitle(near(1.03))).toEqual(`scale: ${SCALE}`);
+    expect(JSON.stringify(near(1.03))).toContain('"zero output"');
+    expect(JSON.stringify(near(1.04))).not.toContain('"zero output"');
+  });
+
   it('gives each sweep a shape when points come from several, and a log axis over decades', async () => {
     const multi: LossVsMonoPoint[] = [
       { value: 0.001, loss: 0.0004, mono_per_feature: 0.3, sweep: 'LR1' },
