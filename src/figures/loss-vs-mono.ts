@@ -74,24 +74,18 @@ export function lossVsMono(input: LossVsMonoInput): TopLevelSpec {
 
   // Linear unless the losses (with their bars) span a factor of 100.
   const xs = [...rows.map((r) => r.loss), ...withBars.flatMap((r) => [r.loss_lo!, r.loss_hi!])];
-  const log = xs.every((v) => v > 0) && Math.max(...xs) / Math.min(...xs) >= 100;
+  const [xMin, xMax] = [Math.min(...xs), Math.max(...xs)];
+  const log = xMin > 0 && xMax / xMin >= 100;
   // The zero-output rule joins the axis when it lies within one span of the points (at least a
   // tenth of their loss) beyond them; farther off, as when every run learned, it would squeeze the
   // runs into a sliver of the axis, so a note gives its value instead.
-  const zero = input.zeroOutputLoss;
-  const onAxis = (v: number) => {
-    if (log && v <= 0) return false;
-    const t = (u: number) => (log ? Math.log10(u) : u);
-    const [lo, hi] = [t(Math.min(...xs)), t(Math.max(...xs))];
-    const room = Math.max(hi - lo, log ? Math.log10(1.1) : 0.1 * Math.abs(hi));
-    return t(v) >= lo - room && t(v) <= hi + room;
-  };
-  const rule = zero !== undefined && Number.isFinite(zero) && onAxis(zero);
+  const zero = Number.isFinite(input.zeroOutputLoss) ? input.zeroOutputLoss : undefined;
+  const t = (u: number) => (log ? Math.log10(u) : u);
+  const reach = Math.max(t(xMax) - t(xMin), log ? Math.log10(1.1) : 0.1 * Math.abs(xMax));
+  const rule = zero !== undefined && (!log || zero > 0) && t(zero) >= t(xMin) - reach && t(zero) <= t(xMax) + reach;
   const zeroNote =
-    zero !== undefined && Number.isFinite(zero) && !rule
-      ? [
-          `zero-output loss ${formatMetric(zero, 3)}: off the axis, ${zero > Math.max(...xs) ? 'to the right' : 'to the left'}`,
-        ]
+    zero !== undefined && !rule
+      ? [`zero-output loss ${formatMetric(zero, 3)}: off the axis, ${zero > xMax ? 'to the right' : 'to the left'}`]
       : [];
   const x = {
     field: 'loss',
