@@ -15,9 +15,8 @@ import path from 'node:path';
 import { parseRunConfig } from '../src/config/schema.js';
 import { fastPeerAvailable, oracleAvailable, PYTHON, runFastPeer, runOracle } from './oracle.js';
 import { replaceSection } from './report-file.js';
-import { profileStep } from './step-profile.js';
+import { FLOP_PER_SAMPLE, profileStep } from './step-profile.js';
 
-const FLOP_PER_SAMPLE = 3.54e6;
 const THREADS = 2;
 const BATCHES = [8, 10, 13];
 const ROUNDS = 2;

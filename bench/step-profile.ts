@@ -10,6 +10,10 @@ import { createSession, type Device } from '../src/train/device.js';
 import { CHUNK } from '../src/train/loop.js';
 import { RunInputs } from '../src/train/run-inputs.js';
 
+/** A step's dense work at the paper's size (N=512, m=64, k=1024): its products k x (N + m), three
+ * times (forward, two backward), 2 FLOPs a multiply-add: 6 k (N + m) = 3.54 MFLOP a sample. */
+export const FLOP_PER_SAMPLE = 6 * 1024 * (512 + 64);
+
 export interface StepProfile {
   /** ms per step by operator type, largest first (kernel time, as ORT's profiler reports it). */
   byOp: [string, number][];
