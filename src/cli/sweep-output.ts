@@ -9,7 +9,9 @@ import { formatMetric as num } from '../figures/labels.js';
 import { SUMMARY_HEADER, summaryRows } from '../sweep/summary.js';
 import { batchSize } from '../config/schema.js';
 
-/** An overall bar (runs, samples/s, ETA) with one bar per running run under it; plain lines when stderr is not a terminal. */
+/** An overall bar (runs, samples/s, ETA) with one bar per running run under it. When stderr is not
+ * a terminal (a sweep under nohup or in CI), plain lines instead: one at each eighth of a run, so
+ * that a long run is not silent for hours, and one when it ends. */
 export function sweepProgress(spec: SweepSpec): SweepEvents & { stop: () => void } {
   const tty = process.stderr.isTTY;
   const multi = tty
@@ -27,6 +29,7 @@ export function sweepProgress(spec: SweepSpec): SweepEvents & { stop: () => void
   let overall: cliProgress.SingleBar | undefined;
   const bars = new Map<number, cliProgress.SingleBar>();
   const samples = new Map<number, number>();
+  const eighths = new Map<number, number>();
   let total = 0;
   let done = 0;
   let totalSamples = 0;
@@ -64,6 +67,11 @@ export function sweepProgress(spec: SweepSpec): SweepEvents & { stop: () => void
       samples.set(point.index, p.step * batchSize(point.config));
       bars.get(point.index)?.update(p.step, { info: `loss ${num(p.loss)}` });
       overall?.update(done, { info: info() });
+      const eighth = Math.floor((8 * p.step) / p.steps);
+      if (!tty && eighth > (eighths.get(point.index) ?? 0) && p.step < p.steps) {
+        eighths.set(point.index, eighth);
+        process.stderr.write(`  ${pointLabel(point)}: step ${p.step}/${p.steps}, loss ${num(p.loss)} | ${info()}\n`);
+      }
     },
     onRunEnd: (point, id, summary) => {
       done++;

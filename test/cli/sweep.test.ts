@@ -27,6 +27,9 @@ describe('toymodels sweep', () => {
     const first = toymodels(args);
     expect(first.code, first.stderr).toBe(0);
     const sweep = JSON.parse(first.stdout);
+    // stderr is not a terminal here: plain progress lines at each eighth of a run, then its end.
+    expect(first.stderr).toMatch(/ {2}learning_rate=0\.01: step 32\/64, loss [\d.]+ \| \d+ samples\/s \| ETA /);
+    expect(first.stderr).toMatch(/\[\d\/2\] learning_rate=0\.01: finished/);
     expect(sweep.scale).toMatchObject({ name: 'smoke', log2_batch_size: 5, log2_training_steps: 6 });
     expect(sweep.runs.map((r: { values: object; status: string }) => [r.values, r.status])).toEqual([
       [{ learning_rate: 0.001 }, 'finished'],
