@@ -92,9 +92,12 @@ export function lossVsMono(input: LossVsMonoInput): TopLevelSpec {
     type: 'quantitative',
     scale: log ? { type: 'log', nice: false, padding: 12 } : { zero: false, nice: false, padding: 12 },
     // On a log axis Vega thins the labels of the 2..9 ticks itself, given a format (not a labelExpr).
+    // On a linear one its default format takes its digits from the tick step: runs a few thousandths
+    // apart near 7.6 need four digits, where a fixed three significant ones label two ticks alike.
+    // Labels that long fit about five to the axis.
     axis: log
       ? { title: `${lossTitle} (log scale)`, format: '~g' }
-      : { title: lossTitle, labelExpr: NUMBER_LABEL_EXPR },
+      : { title: lossTitle, tickCount: 5, labelOverlap: 'parity' },
   };
   // 5% room around the points, set by hand: pixel padding would add ticks below 0, which no ratio reaches.
   const monos = rows.map((r) => r.mono_per_feature);

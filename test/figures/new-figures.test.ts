@@ -221,6 +221,22 @@ describe('loss against monosemanticity', () => {
     expect(JSON.stringify(near(1.04))).not.toContain('"zero output"');
   });
 
+  it('labels a narrow loss axis with as many digits as its ticks need', async () => {
+    // B1's seeds: losses 7.590 to 7.633 (ticks 0.005 apart). Three significant digits gave 7.58 twice.
+    const close: LossVsMonoPoint[] = [
+      { value: -0.5, loss: 7.59, mono_per_feature: 0.389 },
+      { value: -0.5, loss: 7.633, mono_per_feature: 0.305 },
+      { value: 0.1, loss: 7.617, mono_per_feature: 0.0996 },
+    ];
+    const r = await renderChecked(lossVsMono({ scale: SCALE, sweep: { field: 'initial_bias' }, points: close }));
+    const labels = [...r.svg.matchAll(/>(7\.\d+)<\/text>/g)].map((m) => Number(m[1]));
+    expect(labels.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(labels).size).toBe(labels.length);
+    // Each label is its tick: evenly spaced.
+    const steps = labels.slice(1).map((v, i) => Math.round((v - labels[i]!) * 1e6));
+    expect(new Set(steps).size).toBe(1);
+  });
+
   it('gives each sweep a shape when points come from several, and a log axis over decades', async () => {
     const multi: LossVsMonoPoint[] = [
       { value: 0.001, loss: 0.0004, mono_per_feature: 0.3, sweep: 'LR1' },
