@@ -217,6 +217,24 @@ describe('training plot', () => {
     expect(() => trainingPlot({ scale: SCALE, runs: long, decay: true })).toThrow(/steps/);
   });
 
+  it('draws only the restarts at 1024 × 2^n when there are more than 16 (long scale: 63)', async () => {
+    const long = runs([0.003]).map((r) => ({
+      ...r,
+      snapshots: Array.from({ length: 17 }, (_, i) => ({ log2_step: i, mono_per_feature: i / 16, mean_bias: -1 })),
+    }));
+    const spec = trainingPlot({ scale: SCALE, sweep: { field: 'learning_rate' }, runs: long, steps: 65536 });
+    const rules = findAll(
+      spec,
+      (o) => (o.mark as { type?: string })?.type === 'rule' && JSON.stringify(o.data).includes('log2_step'),
+    );
+    expect(rules).toHaveLength(3);
+    for (const r of rules)
+      expect((r.data as { values: { log2_step: number }[] }).values.map((v) => v.log2_step)).toEqual([
+        10, 11, 12, 13, 14, 15,
+      ]);
+    await renderChecked(spec, ['learning-rate restarts (every 1024 steps; of 63, the 6 at 1024 × 2^n drawn)']);
+  });
+
   it('draws diverged runs dashed and never-learned ones dotted on every panel, with notes', async () => {
     const marked = runs([0.001, 0.01, 0.03]).map((r, i) => ({
       ...r,
