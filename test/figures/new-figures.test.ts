@@ -222,7 +222,7 @@ describe('loss against monosemanticity', () => {
   });
 
   it('labels a narrow loss axis with as many digits as its ticks need', async () => {
-    // B1's seeds: losses 7.590 to 7.633 (ticks 0.005 apart). Three significant digits gave 7.58 twice.
+    // B1's seeds: losses 7.590 to 7.633. Three significant digits labelled ticks 0.005 apart 7.58, 7.58, 7.59, ...
     const close: LossVsMonoPoint[] = [
       { value: -0.5, loss: 7.59, mono_per_feature: 0.389 },
       { value: -0.5, loss: 7.633, mono_per_feature: 0.305 },
