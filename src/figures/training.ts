@@ -275,14 +275,16 @@ export function trainingPlot(input: TrainingPlotInput): TopLevelSpec {
   const T = input.steps;
   const every = input.restartEvery ?? 1024;
   const inView = (log2Step: number) => xs.length > 0 && log2Step >= xMin && log2Step <= xMax;
-  let restarts: number[] = [];
+  const allRestarts: number[] = [];
   if (T !== undefined && (input.schedule ?? 'paper') === 'paper') {
-    for (let s = every; s < T; s += every) if (inView(Math.log2(s))) restarts.push(Math.log2(s));
+    for (let s = every; s < T; s += every) if (inView(Math.log2(s))) allRestarts.push(Math.log2(s));
   }
   // On the log axis, many restarts (63 at long scale) merge into a blue block at the right: past
   // MAX_RESTARTS, only those at every × 2^n are drawn, one a unit of log2 step, and a note says so.
-  const allRestarts = restarts.length;
-  if (allRestarts > MAX_RESTARTS) restarts = restarts.filter((r) => Number.isInteger(r - Math.log2(every)));
+  const restarts =
+    allRestarts.length > MAX_RESTARTS ? allRestarts.filter((r) => Number.isInteger(r - Math.log2(every))) : allRestarts;
+  const thinned = restarts.length < allRestarts.length;
+  const restartNote = `light blue: learning-rate restarts (every ${formatNumber(every)} steps${thinned ? `; of ${allRestarts.length}, the ${restarts.length} at ${formatNumber(every)} × 2^n drawn` : ''})`;
   const decayAt = input.decay && T !== undefined && inView(Math.log2(T / 2)) ? Math.log2(T / 2) : undefined;
   const guides: Spec[] = [];
   if (restarts.length) {
@@ -472,11 +474,7 @@ export function trainingPlot(input: TrainingPlotInput): TopLevelSpec {
     ...(restarts.length || decayAt !== undefined
       ? [
           [
-            ...(restarts.length
-              ? [
-                  `light blue: learning-rate restarts (every ${formatNumber(every)} steps${allRestarts > restarts.length ? `; of ${allRestarts}, the ${restarts.length} at ${formatNumber(every)} × 2^n drawn` : ''})`,
-                ]
-              : []),
+            ...(restarts.length ? [restartNote] : []),
             ...(decayAt !== undefined ? [`orange dashed: bias decay ends (step T/2 = ${formatNumber(T! / 2)})`] : []),
           ].join('; '),
         ]
