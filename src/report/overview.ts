@@ -9,7 +9,7 @@ import {
   type OverviewRun,
 } from '../figures/index.js';
 import { writeFigure, type WrittenFigure } from '../figures/render.js';
-import { StoreError } from '../store/errors.js';
+import { StoreError, unopenable } from '../store/errors.js';
 import { parseRunsCsv, type RunsCsvRow } from './runs-csv.js';
 
 /** A sweep's panel: its Table 1 batch, else the sweep's own name. */
@@ -60,9 +60,7 @@ export async function writeOverview(
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      // ENOENT is the usual case; a folder or an unreadable file gets its own words.
-      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read';
-      throw new StoreError(`${file}: ${why} (give the runs.csv that \`toymodels report\` wrote)`);
+      throw new StoreError(`${file} ${unopenable(e)}: give the runs.csv that \`toymodels report\` wrote`);
     }
     return parseRunsCsv(text, file);
   });

@@ -3,7 +3,7 @@
 // returned, so that an import with one bad file imports nothing.
 import fs from 'node:fs';
 import path from 'node:path';
-import { StoreError, reason } from './errors.js';
+import { StoreError, reason, unopenable } from './errors.js';
 import {
   decodeRunFiles,
   downloadName,
@@ -47,8 +47,7 @@ export function readRunsToImport(args: string[]): RunToImport[] {
     try {
       isFolder = fs.statSync(arg).isDirectory();
     } catch (e) {
-      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${reason(e)})`;
-      throw new StoreError(`${JSON.stringify(arg)} ${why}`);
+      throw new StoreError(`${JSON.stringify(arg)} ${unopenable(e)}`);
     }
     if (isFolder) {
       const id = path.basename(path.resolve(arg));

@@ -49,9 +49,12 @@ describe('toymodels overview', () => {
     const bad = path.join(dir, 'bad.csv');
     writeFileSync(bad, 'x,y\n1,2\n');
     const out = path.join(dir, 'out');
-    expectUsageError(['overview', path.join(dir, 'nope.csv'), '--out', out], /nope\.csv: no such file/);
+    expectUsageError(
+      ['overview', path.join(dir, 'nope.csv'), '--out', out],
+      /nope\.csv does not exist: give the runs\.csv/,
+    );
     expectUsageError(['overview', bad, '--out', out], /bad\.csv is not a runs\.csv written by `toymodels report`/);
-    expectUsageError(['overview', dir, '--out', out], /: cannot be read \(give the runs\.csv/);
+    expectUsageError(['overview', dir, '--out', out], / cannot be read \(EISDIR[^)]*\): give the runs\.csv/);
     expectUsageError(['overview', bad, '--out', out, '--png-scale', '9'], /--png-scale: "9" is not allowed/);
   });
 });
