@@ -11,4 +11,4 @@ export const reason = (e: unknown): string => (e instanceof Error ? e.message : 
 
 /** Why a path could not be opened: a missing path is the usual case; a folder or an unreadable file gets its reason. */
 export const unopenable = (e: unknown): string =>
-  (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${reason(e)})`;
+  (e as { code?: unknown }).code === 'ENOENT' ? 'does not exist' : `cannot be read (${reason(e)})`;
