@@ -6,7 +6,7 @@ const FIELD_LABELS: Record<string, string> = {
   k: '# of neurons',
   N: '# of features',
   m: 'embedding dimension',
-  decay: 'weight decay rate',
+  decay: 'bias decay rate',
   eps: 'ε',
   reg: 'L1 regularisation strength',
   seed: 'seed',

@@ -54,7 +54,7 @@ describe('colour rule for swept values', () => {
     };
     expect(log.type).toBe('quantitative');
     expect(log.scale.type).toBe('log');
-    expect(log.legend.title).toBe('weight decay rate');
+    expect(log.legend.title).toBe('bias decay rate');
     const nom = sweepColorEncoding('nonlinearity', ['ReLU', 'GeLU']) as { type: string; scale: { domain: string[] } };
     expect(nom.type).toBe('nominal');
     expect(nom.scale.domain).toEqual(['ReLU', 'GeLU']);
@@ -77,7 +77,7 @@ describe('colour rule for swept values', () => {
     const log = sweepColorEncoding('decay', decay) as { scale: { type: string }; legend: { values: number[] } };
     expect(log.scale.type).toBe('log');
     expect(log.legend.values).toEqual(decay);
-    const rl = await renderChecked(legendChart('decay', decay), ['weight decay rate']);
+    const rl = await renderChecked(legendChart('decay', decay), ['bias decay rate']);
     for (const label of ['1e-7', '1e-5', '0.001', '0.03']) expect(rl.svg).toContain(`>${label}</text>`);
   });
 

@@ -7,7 +7,7 @@ describe('labels', () => {
     expect(fieldLabel('learning_rate')).toBe('learning rate');
     expect(fieldLabel('initial_bias')).toBe('initial mean bias');
     expect(fieldLabel('k')).toBe('# of neurons');
-    expect(fieldLabel('decay')).toBe('weight decay rate');
+    expect(fieldLabel('decay')).toBe('bias decay rate');
     expect(fieldLabel('eps')).toBe('ε');
     expect(fieldLabel('reg')).toBe('L1 regularisation strength');
     expect(fieldLabel('seed')).toBe('seed');
